@@ -1,0 +1,7 @@
+module github.com/wsclose/wsclose
+
+go 1.25
+
+require golang.org/x/text v0.34.0
+
+require github.com/google/go-cmp v0.7.0

@@ -1,0 +1,79 @@
+package wsclose
+
+import (
+	"encoding/binary"
+	"unicode/utf8"
+)
+
+// MaxPayloadLen is the longest Close frame body: "All control frames MUST
+// have a payload length of 125 bytes or less" (RFC 6455 §5.5).
+const MaxPayloadLen = 125
+
+// AppendPayload appends to dst the body of a Close frame that carries code c
+// and reason (RFC 6455 §5.5.1): the code as two bytes in network byte order,
+// then the reason's UTF-8 bytes, and returns the extended buffer.
+//
+// [NoStatusReceived] with an empty reason appends nothing: an empty body is
+// how a Close frame says "no status code" (§7.1.5), and 1005 itself is never
+// sent. Otherwise c must pass [ValidateCode] and reason must pass
+// [ValidateReason]; on error dst is returned unchanged. AppendPayload does
+// not allocate when dst has room for the body.
+func AppendPayload(dst []byte, c Code, reason string) ([]byte, error) {
+	if c == NoStatusReceived && reason == "" {
+		return dst, nil
+	}
+	if err := ValidateCode(c); err != nil {
+		return dst, err
+	}
+	if err := ValidateReason(reason); err != nil {
+		return dst, err
+	}
+	dst = binary.BigEndian.AppendUint16(dst, uint16(c))
+	return append(dst, reason...), nil
+}
+
+// ParsePayload parses the body of a received Close frame (RFC 6455 §5.5.1)
+// into its code and reason. It is [ParsePayloadBytes] with the reason copied
+// into a string, which is its only allocation.
+func ParsePayload(p []byte) (Code, string, error) {
+	c, reason, err := ParsePayloadBytes(p)
+	return c, string(reason), err
+}
+
+// ParsePayloadBytes parses the body of a received Close frame (RFC 6455
+// §5.5.1) into its code and reason, checking it as a receiver must:
+//
+//   - an empty body carries no status: it returns [NoStatusReceived], an
+//     empty reason and nil (§7.1.5);
+//   - a 1-byte body has no room for the code: [ErrPayloadTooShort];
+//   - a body over [MaxPayloadLen] bytes breaks §5.5: [ErrPayloadTooLong];
+//   - a code that fails [ValidateCode]: [ErrInvalidCode] (§7.4.1, §7.4.2);
+//   - a reason that fails [ValidateReason]: [ErrInvalidUTF8] or
+//     [ErrLoneSurrogate] (§8.1).
+//
+// [FailureCode] of the error is the status to fail the connection with.
+// Whenever p holds at least two bytes, the code they hold is returned, even
+// with an error, for logs; the reason is returned only without error. The
+// reason aliases p, and nothing is allocated. For every p it accepts,
+// AppendPayload(nil, code, string(reason)) gives back p.
+func ParsePayloadBytes(p []byte) (Code, []byte, error) {
+	switch {
+	case len(p) == 0:
+		return NoStatusReceived, nil, nil
+	case len(p) == 1:
+		return 0, nil, &PayloadError{Err: ErrPayloadTooShort, Len: 1}
+	}
+	c := Code(binary.BigEndian.Uint16(p))
+	if len(p) > MaxPayloadLen {
+		return c, nil, &PayloadError{Err: ErrPayloadTooLong, Len: len(p)}
+	}
+	if err := ValidateCode(c); err != nil {
+		return c, nil, err
+	}
+	// At most 123 bytes remain, so only the encoding needs a check.
+	reason := p[2:]
+	if !utf8.Valid(reason) {
+		return c, nil, encodingError(string(reason))
+	}
+	return c, reason, nil
+}

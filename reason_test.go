@@ -1,0 +1,353 @@
+package wsclose
+
+import (
+	"errors"
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+)
+
+// Reasons at the 123-byte edge, in languages whose letters take 2 and 3
+// bytes of UTF-8.
+const (
+	// german123 is 123 bytes and ends with ß (C3 9F).
+	german123 = "Wartungen: Der Server wird gestartet, bitte versuchen Sie es später erneut. Grüße aus Köln, Bonn und München. Tschüß"
+	// japanese123 is 41 characters of 3 bytes.
+	japanese123 = "サーバーは保守作業のため一時的に停止しています。しばらくしてから再度接続してくださ"
+)
+
+func TestEdgeFixtures(t *testing.T) {
+	for _, s := range []string{german123, japanese123} {
+		if len(s) != 123 || !utf8.ValidString(s) {
+			t.Fatalf("fixture %q is %d bytes, want 123 of valid UTF-8", s, len(s))
+		}
+	}
+}
+
+// reasonResult is what ValidateReason said: the sentinel and the detail.
+type reasonResult struct {
+	Err    error
+	Len    int
+	Offset int
+}
+
+func reasonResultOf(err error) reasonResult {
+	if err == nil {
+		return reasonResult{Offset: -1}
+	}
+	var re *ReasonError
+	if !errors.As(err, &re) {
+		return reasonResult{Err: err}
+	}
+	return reasonResult{Err: re.Err, Len: re.Len, Offset: re.Offset}
+}
+
+func TestValidateReason(t *testing.T) {
+	tests := []struct {
+		name   string
+		reason string
+		want   reasonResult
+	}{
+		{"empty", "", reasonResult{Offset: -1}},
+		{"ascii", "going away", reasonResult{Offset: -1}},
+		{"123 ASCII", strings.Repeat("a", 123), reasonResult{Offset: -1}},
+		{"124 ASCII", strings.Repeat("a", 124), reasonResult{ErrReasonTooLong, 124, -1}},
+		{"German 123", german123, reasonResult{Offset: -1}},
+		{"German 124", german123 + "!", reasonResult{ErrReasonTooLong, 124, -1}},
+		{"Japanese 123", japanese123, reasonResult{Offset: -1}},
+		{"Japanese 126", japanese123 + "い", reasonResult{ErrReasonTooLong, 126, -1}},
+		{"emoji 120", strings.Repeat("🔌", 30), reasonResult{Offset: -1}},
+		{"emoji 124", strings.Repeat("🔌", 31), reasonResult{ErrReasonTooLong, 124, -1}},
+		{"too long wins over bad bytes", strings.Repeat("\xff", 124), reasonResult{ErrReasonTooLong, 124, -1}},
+		{"BOM", "\uFEFFbye", reasonResult{Offset: -1}},
+		{"noncharacter", "\uFFFF\U0010FFFF", reasonResult{Offset: -1}},
+		{"replacement character", "\uFFFD", reasonResult{Offset: -1}},
+		{"high surrogate", "ab\xed\xa0\x80", reasonResult{ErrLoneSurrogate, 5, 2}},
+		{"low surrogate", "\xed\xbf\xbf", reasonResult{ErrLoneSurrogate, 3, 0}},
+		{"CESU-8 pair", "\xed\xa0\xbd\xed\xb8\x80", reasonResult{ErrLoneSurrogate, 6, 0}},
+		{"Autobahn 7.5.1", "\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80edited", reasonResult{ErrLoneSurrogate, 20, 11}},
+		{"truncated surrogate", "\xed\xa0", reasonResult{ErrInvalidUTF8, 2, 0}},
+		{"ED then ASCII", "\xed\xa0a", reasonResult{ErrInvalidUTF8, 3, 0}},
+		{"ED 9F BF is U+D7FF", "\xed\x9f\xbf", reasonResult{Offset: -1}},
+		{"0xFF", "ok\xff", reasonResult{ErrInvalidUTF8, 3, 2}},
+		{"overlong NUL", "\xc0\x80", reasonResult{ErrInvalidUTF8, 2, 0}},
+		{"overlong 3-byte", "\xe0\x80\xaf", reasonResult{ErrInvalidUTF8, 3, 0}},
+		{"above U+10FFFF", "\xf4\x90\x80\x80", reasonResult{ErrInvalidUTF8, 4, 0}},
+		{"truncated 4-byte", "x\xf0\x9f\x98", reasonResult{ErrInvalidUTF8, 4, 1}},
+		{"lone continuation", "\x80", reasonResult{ErrInvalidUTF8, 1, 0}},
+		{"first fault decides", "\xff\xed\xa0\x80", reasonResult{ErrInvalidUTF8, 4, 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := reasonResultOf(ValidateReason(tt.reason))
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("ValidateReason(%q) mismatch (-want +got):\n%s", tt.reason, diff)
+			}
+			slowErr, slowOff := slowValidateReason(tt.reason)
+			if !errors.Is(got.Err, slowErr) || (slowErr != nil && slowErr != ErrReasonTooLong && got.Offset != slowOff) {
+				t.Errorf("ValidateReason(%q) = %v at %d, reference says %v at %d", tt.reason, got.Err, got.Offset, slowErr, slowOff)
+			}
+		})
+	}
+}
+
+func TestReasonErrorMessages(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{ValidateReason(strings.Repeat("a", 124)), "wsclose: close reason longer than 123 bytes: 124 bytes"},
+		{ValidateReason("ok\xff"), "wsclose: close reason is not valid UTF-8 at offset 2"},
+		{ValidateReason("\xed\xa0\x80"), "wsclose: close reason contains a lone surrogate at offset 0"},
+		{ValidateReasonUTF16([]uint16{'a', 0xDC00}), "wsclose: close reason contains a lone surrogate at offset 1"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+// TestValidateReasonAgainstReference compares ValidateReason with RFC 3629's
+// grammar over every string of one and two bytes and over random strings
+// built from the bytes that matter.
+func TestValidateReasonAgainstReference(t *testing.T) {
+	check := func(s string) {
+		t.Helper()
+		got := reasonResultOf(ValidateReason(s))
+		err, off := slowValidateReason(s)
+		want := reasonResult{Err: err, Offset: off}
+		if err != nil {
+			want.Len = len(s)
+		}
+		if got != want { // cmp.Diff only on failure: this runs 265,000 times
+			t.Fatalf("ValidateReason(%q) mismatch (-want +got):\n%s", s, cmp.Diff(want, got, cmpopts.EquateErrors()))
+		}
+	}
+	for a := 0; a < 256; a++ {
+		check(string([]byte{byte(a)}))
+		for b := 0; b < 256; b++ {
+			check(string([]byte{byte(a), byte(b)}))
+		}
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 200000 {
+		check(randomBytes(rng, 8))
+	}
+}
+
+// interestingBytes are the bytes at the edges of UTF-8's ranges.
+var interestingBytes = []byte{
+	0x00, 'a', 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2,
+	0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF,
+}
+
+func randomBytes(rng *rand.Rand, max int) string {
+	b := make([]byte, rng.IntN(max+1))
+	for i := range b {
+		b[i] = interestingBytes[rng.IntN(len(interestingBytes))]
+	}
+	return string(b)
+}
+
+func TestReasonUTF16(t *testing.T) {
+	type result struct {
+		Len      int
+		Err      reasonResult
+		Sent     string
+		SentSize int
+	}
+	tests := []struct {
+		name string
+		in   []uint16
+		want result
+	}{
+		{"empty", nil, result{0, reasonResult{Offset: -1}, "", 0}},
+		{"ASCII", utf16.Encode([]rune("bye")), result{3, reasonResult{Offset: -1}, "bye", 3}},
+		{"German 123", utf16.Encode([]rune(german123)), result{123, reasonResult{Offset: -1}, german123, 123}},
+		{"German 125", utf16.Encode([]rune(german123 + "ß")), result{125, reasonResult{ErrReasonTooLong, 125, -1}, german123 + "ß", 125}},
+		{"Japanese 123", utf16.Encode([]rune(japanese123)), result{123, reasonResult{Offset: -1}, japanese123, 123}},
+		{"Japanese 126", utf16.Encode([]rune(japanese123 + "い")), result{126, reasonResult{ErrReasonTooLong, 126, -1}, japanese123 + "い", 126}},
+		{"pair", []uint16{0xD83D, 0xDE00}, result{4, reasonResult{Offset: -1}, "😀", 4}},
+		{"lone high", []uint16{0xD807}, result{3, reasonResult{ErrLoneSurrogate, 3, 0}, "\uFFFD", 3}},
+		{"lone high at end", []uint16{'a', 0xD83D}, result{4, reasonResult{ErrLoneSurrogate, 4, 1}, "a\uFFFD", 4}},
+		{"reversed pair", []uint16{0xDC00, 0xD800}, result{6, reasonResult{ErrLoneSurrogate, 6, 0}, "\uFFFD\uFFFD", 6}},
+		{"high high low", []uint16{0xD800, 0xD800, 0xDC00}, result{7, reasonResult{ErrLoneSurrogate, 7, 0}, "\uFFFD𐀀", 7}},
+		{"41 lone", repeatUnits(0xD807, 41), result{123, reasonResult{ErrLoneSurrogate, 123, 0}, strings.Repeat("\uFFFD", 41), 123}},
+		{"42 lone: length first", repeatUnits(0xD807, 42), result{126, reasonResult{ErrReasonTooLong, 126, -1}, strings.Repeat("\uFFFD", 42), 126}},
+		{"2-byte edge", []uint16{0x7F, 0x80, 0x7FF, 0x800, 0xFFFF}, result{1 + 2 + 2 + 3 + 3, reasonResult{Offset: -1}, "\u007f\u0080\u07ff\u0800\uffff", 11}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			sent := ReasonFromUTF16(tt.in)
+			got := result{
+				Len:      ReasonLenUTF16(tt.in),
+				Err:      reasonResultOf(ValidateReasonUTF16(tt.in)),
+				Sent:     sent,
+				SentSize: len(sent),
+			}
+			if diff := cmp.Diff(tt.want, got, cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func repeatUnits(u uint16, n int) []uint16 {
+	s := make([]uint16, n)
+	for i := range s {
+		s[i] = u
+	}
+	return s
+}
+
+// interestingUnits are UTF-16 code units at the edges of UTF-8 lengths and
+// of the surrogate ranges.
+var interestingUnits = []uint16{'a', 0x7F, 0x80, 0x7FF, 0x800, 0xD7FF, 0xD800, 0xDBFF, 0xDC00, 0xDFFF, 0xE000, 0xFFFD, 0xFFFF}
+
+func TestReasonUTF16AgainstReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 100000 {
+		u := make([]uint16, rng.IntN(60))
+		for i := range u {
+			u[i] = interestingUnits[rng.IntN(len(interestingUnits))]
+		}
+		checkUTF16(t, u)
+	}
+}
+
+func checkUTF16(t *testing.T, u []uint16) {
+	t.Helper()
+	want := slowFromUTF16(u)
+	if got := ReasonFromUTF16(u); got != want {
+		t.Fatalf("ReasonFromUTF16(%x) = %q, want %q", u, got, want)
+	}
+	if got := ReasonLenUTF16(u); got != len(want) {
+		t.Fatalf("ReasonLenUTF16(%x) = %d, want %d", u, got, len(want))
+	}
+	var wantErr reasonResult
+	switch lone := slowLoneSurrogate(u); {
+	case len(want) > MaxReasonLen:
+		wantErr = reasonResult{ErrReasonTooLong, len(want), -1}
+	case lone >= 0:
+		wantErr = reasonResult{ErrLoneSurrogate, len(want), lone}
+	default:
+		wantErr = reasonResult{Offset: -1}
+	}
+	if got := reasonResultOf(ValidateReasonUTF16(u)); got != wantErr {
+		t.Fatalf("ValidateReasonUTF16(%x) mismatch (-want +got):\n%s", u, cmp.Diff(wantErr, got, cmpopts.EquateErrors()))
+	}
+}
+
+func TestDecodeReason(t *testing.T) {
+	tests := []struct {
+		in, want string
+	}{
+		{"", ""},
+		{"bye", "bye"},
+		{"\uFEFFbye", "\uFEFFbye"}, // the BOM is kept
+		{"\xed\xa0\x80", "\uFFFD\uFFFD\uFFFD"},
+		{"\xf0\x9f\x98", "\uFFFD"}, // one maximal subpart
+		{"\xf0\x9f\x98!", "\uFFFD!"},
+		{"\xc0\x80", "\uFFFD\uFFFD"},
+		{"\xff\xfe", "\uFFFD\uFFFD"}, // strings.ToValidUTF8 would give one
+		{"a\x80b", "a\uFFFDb"},
+		{"\xf4\x90\x80\x80", "\uFFFD\uFFFD\uFFFD\uFFFD"},
+		{"\xe1\x80", "\uFFFD"},
+	}
+	for _, tt := range tests {
+		if got := DecodeReason([]byte(tt.in)); got != tt.want {
+			t.Errorf("DecodeReason(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+// TestDecodeReasonAgainstReference compares DecodeReason with the WHATWG
+// decoder's steps over every 1- and 2-byte input, every 3- and 4-byte input
+// made of the interesting bytes, and random longer ones.
+func TestDecodeReasonAgainstReference(t *testing.T) {
+	check := func(p []byte) {
+		t.Helper()
+		if got, want := DecodeReason(p), slowDecodeReason(p); got != want {
+			t.Fatalf("DecodeReason(%x) = %q, want %q", p, got, want)
+		}
+	}
+	for a := 0; a < 256; a++ {
+		check([]byte{byte(a)})
+		for b := 0; b < 256; b++ {
+			check([]byte{byte(a), byte(b)})
+		}
+	}
+	for _, a := range interestingBytes {
+		for _, b := range interestingBytes {
+			for _, c := range interestingBytes {
+				check([]byte{a, b, c})
+				for _, d := range interestingBytes {
+					check([]byte{a, b, c, d})
+				}
+			}
+		}
+	}
+	rng := rand.New(rand.NewPCG(5, 6))
+	for range 50000 {
+		check([]byte(randomBytes(rng, 40)))
+	}
+}
+
+func TestTruncateReason(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", ""},
+		{"short", "bye", "bye"},
+		{"123 ASCII", strings.Repeat("a", 123), strings.Repeat("a", 123)},
+		{"124 ASCII", strings.Repeat("a", 124), strings.Repeat("a", 123)},
+		{"German 123 unchanged", german123, german123},
+		{"German 124", german123 + "!", german123},
+		{"German ß across the edge", "x" + german123, "x" + german123[:121]},
+		{"Japanese 123 unchanged", japanese123, japanese123},
+		{"Japanese 126", japanese123 + "い", japanese123},
+		{"Japanese shifted", "a" + japanese123, "a" + japanese123[:120]},
+		{"emoji", strings.Repeat("🔌", 31), strings.Repeat("🔌", 30)},
+		{"combining mark kept with its base", "a" + strings.Repeat("e\u0301", 41), "a" + strings.Repeat("e\u0301", 40)},
+		{"Hangul jamo kept together", strings.Repeat("\u1100\u1161", 21), strings.Repeat("\u1100\u1161", 20)},
+		{"no boundary: cut between runes", "a" + strings.Repeat("\u0301", 62), "a" + strings.Repeat("\u0301", 61)},
+		{"ill-formed short", "ok\xff", "ok\uFFFD"},
+		{"ill-formed long", strings.Repeat("\xff", 50), strings.Repeat("\uFFFD", 41)},
+		{"encoded surrogates", strings.Repeat("\xed\xa0\x80", 20), strings.Repeat("\uFFFD", 41)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := TruncateReason(tt.in)
+			if got != tt.want {
+				t.Errorf("TruncateReason(%q) = %q (%d bytes), want %q (%d bytes)", tt.in, got, len(got), tt.want, len(tt.want))
+			}
+			if want := slowTruncate(tt.in); got != want {
+				t.Errorf("TruncateReason(%q) = %q, reference gives %q", tt.in, got, want)
+			}
+			if err := ValidateReason(got); err != nil {
+				t.Errorf("ValidateReason(TruncateReason(%q)) = %v", tt.in, err)
+			}
+		})
+	}
+}
+
+func TestTruncateReasonAgainstReference(t *testing.T) {
+	pieces := []string{"a", "é", "e\u0301", "\u0301", "\u1100", "\u1161", "日", "🔌", "\uFFFD", "\xff", "\xed\xa0\x80", "\u0915\u094d"}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		var b strings.Builder
+		for n := rng.IntN(90); n > 0; n-- {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		s := b.String()
+		if got, want := TruncateReason(s), slowTruncate(s); got != want {
+			t.Fatalf("TruncateReason(%q) = %q, want %q", s, got, want)
+		}
+	}
+}

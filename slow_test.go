@@ -1,0 +1,248 @@
+package wsclose
+
+// Slow, obviously correct references for the fast code, written straight
+// from the standards' text and sharing no code with the package. The tests
+// compare the two over every close code and the fuzz targets over random
+// input.
+
+import (
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// ianaRegistry is the IANA WebSocket Close Code Number Registry's entries
+// of their own, with the names String gives them.
+var ianaRegistry = map[int]string{
+	1000: "normal closure",
+	1001: "going away",
+	1002: "protocol error",
+	1003: "unsupported data",
+	1004: "reserved",
+	1005: "no status received",
+	1006: "abnormal closure",
+	1007: "invalid frame payload data",
+	1008: "policy violation",
+	1009: "message too big",
+	1010: "mandatory extension",
+	1011: "internal error",
+	1012: "service restart",
+	1013: "try again later",
+	1014: "bad gateway",
+	1015: "TLS handshake",
+	3000: "unauthorized",
+	3003: "forbidden",
+	3008: "timeout",
+}
+
+// slowValid lists the codes an endpoint may put in a Close frame.
+func slowValid(code int) bool {
+	for _, r := range [][2]int{{1000, 1003}, {1007, 1014}, {3000, 4999}} {
+		if r[0] <= code && code <= r[1] {
+			return true
+		}
+	}
+	return false
+}
+
+// slowAppValid is the WHATWG close() code rule.
+func slowAppValid(code int) bool {
+	return code == 1000 || (3000 <= code && code <= 4999)
+}
+
+// slowClass is RFC 6455 §7.4.2's ranges.
+func slowClass(code int) Class {
+	bounds := []int{999, 2999, 3999, 4999}
+	for k, hi := range bounds {
+		if code <= hi {
+			return Class(k)
+		}
+	}
+	return ClassOutOfRange
+}
+
+// slowName is the IANA name, or the name of the range.
+func slowName(code int) string {
+	if name, ok := ianaRegistry[code]; ok {
+		return name
+	}
+	return [...]string{"not used", "unassigned", "registered range", "private use", "out of range"}[slowClass(code)]
+}
+
+func slowString(code int) string {
+	return strconv.Itoa(code) + " (" + slowName(code) + ")"
+}
+
+// utf8Tail reports whether b is %x80-BF (RFC 3629 §4, UTF8-tail).
+func utf8Tail(b byte) bool { return 0x80 <= b && b <= 0xBF }
+
+// slowCharLen matches one UTF8-char of RFC 3629 §4's ABNF at the start of s
+// and returns its length, or 0 where none matches:
+//
+//	UTF8-1 = %x00-7F
+//	UTF8-2 = %xC2-DF UTF8-tail
+//	UTF8-3 = %xE0 %xA0-BF UTF8-tail / %xE1-EC 2( UTF8-tail ) /
+//	         %xED %x80-9F UTF8-tail / %xEE-EF 2( UTF8-tail )
+//	UTF8-4 = %xF0 %x90-BF 2( UTF8-tail ) / %xF1-F3 3( UTF8-tail ) /
+//	         %xF4 %x80-8F 2( UTF8-tail )
+func slowCharLen(s string) int {
+	in := func(i int, lo, hi byte) bool { return i < len(s) && lo <= s[i] && s[i] <= hi }
+	tails := func(from, n int) bool {
+		for i := from; i < from+n; i++ {
+			if i >= len(s) || !utf8Tail(s[i]) {
+				return false
+			}
+		}
+		return true
+	}
+	switch {
+	case in(0, 0x00, 0x7F):
+		return 1
+	case in(0, 0xC2, 0xDF) && tails(1, 1):
+		return 2
+	case in(0, 0xE0, 0xE0) && in(1, 0xA0, 0xBF) && tails(2, 1),
+		in(0, 0xE1, 0xEC) && tails(1, 2),
+		in(0, 0xED, 0xED) && in(1, 0x80, 0x9F) && tails(2, 1),
+		in(0, 0xEE, 0xEF) && tails(1, 2):
+		return 3
+	case in(0, 0xF0, 0xF0) && in(1, 0x90, 0xBF) && tails(2, 2),
+		in(0, 0xF1, 0xF3) && tails(1, 3),
+		in(0, 0xF4, 0xF4) && in(1, 0x80, 0x8F) && tails(2, 2):
+		return 4
+	}
+	return 0
+}
+
+// slowValidateReason is ValidateReason from RFC 3629's grammar: the error
+// and the offset of the first byte that starts no UTF8-char.
+func slowValidateReason(s string) (err error, offset int) {
+	if len(s) > 123 {
+		return ErrReasonTooLong, -1
+	}
+	for i := 0; i < len(s); {
+		n := slowCharLen(s[i:])
+		if n == 0 {
+			if len(s)-i >= 3 && s[i] == 0xED && 0xA0 <= s[i+1] && s[i+1] <= 0xBF && utf8Tail(s[i+2]) {
+				return ErrLoneSurrogate, i
+			}
+			return ErrInvalidUTF8, i
+		}
+		i += n
+	}
+	return nil, -1
+}
+
+// slowFromUTF16 is the USVString conversion by the standard library's
+// UTF-16 decoder, which replaces unpaired surrogates with U+FFFD.
+func slowFromUTF16(u []uint16) string {
+	return string(utf16.Decode(u))
+}
+
+// slowLoneSurrogate returns the index of the first surrogate code unit that
+// is not half of a high-then-low pair, or -1.
+func slowLoneSurrogate(u []uint16) int {
+	paired := make([]bool, len(u))
+	for i := 0; i+1 < len(u); i++ {
+		if 0xD800 <= u[i] && u[i] <= 0xDBFF && 0xDC00 <= u[i+1] && u[i+1] <= 0xDFFF && !paired[i] {
+			paired[i], paired[i+1] = true, true
+		}
+	}
+	for i, c := range u {
+		if 0xD800 <= c && c <= 0xDFFF && !paired[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+// slowDecodeReason is the WHATWG Encoding Standard's UTF-8 decoder (§9.1.1),
+// step by step, with replacement error mode; no BOM is stripped.
+func slowDecodeReason(p []byte) string {
+	var out []rune
+	var codePoint rune
+	bytesSeen, bytesNeeded := 0, 0
+	lower, upper := byte(0x80), byte(0xBF)
+	for i := 0; i <= len(p); i++ {
+		if i == len(p) { // end-of-queue
+			if bytesNeeded != 0 {
+				out = append(out, 0xFFFD)
+			}
+			break
+		}
+		b := p[i]
+		if bytesNeeded == 0 {
+			switch {
+			case b <= 0x7F:
+				out = append(out, rune(b))
+			case 0xC2 <= b && b <= 0xDF:
+				bytesNeeded, codePoint = 1, rune(b&0x1F)
+			case 0xE0 <= b && b <= 0xEF:
+				if b == 0xE0 {
+					lower = 0xA0
+				}
+				if b == 0xED {
+					upper = 0x9F
+				}
+				bytesNeeded, codePoint = 2, rune(b&0xF)
+			case 0xF0 <= b && b <= 0xF4:
+				if b == 0xF0 {
+					lower = 0x90
+				}
+				if b == 0xF4 {
+					upper = 0x8F
+				}
+				bytesNeeded, codePoint = 3, rune(b&0x7)
+			default:
+				out = append(out, 0xFFFD)
+			}
+			continue
+		}
+		if b < lower || b > upper {
+			codePoint, bytesNeeded, bytesSeen = 0, 0, 0
+			lower, upper = 0x80, 0xBF
+			out = append(out, 0xFFFD)
+			i-- // restore the byte to the stream
+			continue
+		}
+		lower, upper = 0x80, 0xBF
+		codePoint = codePoint<<6 | rune(b&0x3F)
+		bytesSeen++
+		if bytesSeen != bytesNeeded {
+			continue
+		}
+		out = append(out, codePoint)
+		codePoint, bytesNeeded, bytesSeen = 0, 0, 0
+	}
+	return string(out)
+}
+
+// slowTruncate walks forward rune by rune and keeps the last cut of at most
+// 123 bytes before a rune that starts an NFC segment, else the last cut
+// between runes.
+func slowTruncate(s string) string {
+	s = slowDecodeReason([]byte(s))
+	if len(s) <= 123 {
+		return s
+	}
+	boundary, runeCut := 0, 0
+	for i, r := range s {
+		if i > 123 {
+			break
+		}
+		if i == 0 {
+			continue
+		}
+		runeCut = i
+		var buf [utf8.UTFMax]byte
+		n := utf8.EncodeRune(buf[:], r)
+		if norm.NFC.Properties(buf[:n]).BoundaryBefore() {
+			boundary = i
+		}
+	}
+	if boundary > 0 {
+		return s[:boundary]
+	}
+	return s[:runeCut]
+}
