@@ -19,17 +19,23 @@ const MaxPayloadLen = 125
 // [ValidateReason]; on error dst is returned unchanged. AppendPayload does
 // not allocate when dst has room for the body.
 func AppendPayload(dst []byte, c Code, reason string) ([]byte, error) {
+	if c.Valid() && len(reason) <= MaxReasonLen && utf8.ValidString(reason) {
+		dst = binary.BigEndian.AppendUint16(dst, uint16(c))
+		return append(dst, reason...), nil
+	}
+	return appendPayloadSlow(dst, c, reason)
+}
+
+// appendPayloadSlow is AppendPayload for the body that is empty or refused:
+// kept out of AppendPayload so that the common case can be inlined.
+func appendPayloadSlow(dst []byte, c Code, reason string) ([]byte, error) {
 	if c == NoStatusReceived && reason == "" {
 		return dst, nil
 	}
 	if err := ValidateCode(c); err != nil {
 		return dst, err
 	}
-	if err := ValidateReason(reason); err != nil {
-		return dst, err
-	}
-	dst = binary.BigEndian.AppendUint16(dst, uint16(c))
-	return append(dst, reason...), nil
+	return dst, ValidateReason(reason)
 }
 
 // ParsePayload parses the body of a received Close frame (RFC 6455 §5.5.1)
@@ -57,6 +63,19 @@ func ParsePayload(p []byte) (Code, string, error) {
 // reason aliases p, and nothing is allocated. For every p it accepts,
 // AppendPayload(nil, code, string(reason)) gives back p.
 func ParsePayloadBytes(p []byte) (Code, []byte, error) {
+	if len(p) >= 2 && len(p) <= MaxPayloadLen {
+		c := Code(binary.BigEndian.Uint16(p))
+		if c.Valid() && utf8.Valid(p[2:]) {
+			return c, p[2:], nil
+		}
+	}
+	return parsePayloadSlow(p)
+}
+
+// parsePayloadSlow is ParsePayloadBytes for the body that is empty or
+// refused, in the order the checks are documented: kept out of
+// ParsePayloadBytes so that the common case can be inlined.
+func parsePayloadSlow(p []byte) (Code, []byte, error) {
 	switch {
 	case len(p) == 0:
 		return NoStatusReceived, nil, nil
@@ -70,10 +89,7 @@ func ParsePayloadBytes(p []byte) (Code, []byte, error) {
 	if err := ValidateCode(c); err != nil {
 		return c, nil, err
 	}
-	// At most 123 bytes remain, so only the encoding needs a check.
-	reason := p[2:]
-	if !utf8.Valid(reason) {
-		return c, nil, encodingError(string(reason))
-	}
-	return c, reason, nil
+	// The body is at most 125 bytes, so the reason is at most 123 and only
+	// its encoding can be wrong.
+	return c, nil, encodingError(string(p[2:]))
 }

@@ -1,0 +1,319 @@
+package wsclose
+
+import (
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+)
+
+// inputClass is one kind of Close body the benchmarks measure.
+type inputClass struct {
+	name   string
+	code   Code
+	reason string
+}
+
+var inputClasses = []inputClass{
+	{"ShortASCII", GoingAway, "going away"},
+	{"ASCII123", NormalClosure, strings.Repeat("x", 123)},
+	{"CJK123", Unauthorized, japanese123},
+}
+
+func (ic inputClass) payload() []byte {
+	p, err := AppendPayload(nil, ic.code, ic.reason)
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// The floor: the least a receiver must do to accept a body, a 16-bit load,
+// a range check and utf8.Valid on the same bytes; and for a sender, the
+// same checks and the copy into the buffer.
+func floorParse(p []byte) bool {
+	c := binary.BigEndian.Uint16(p)
+	return c >= 1000 && c <= 4999 && utf8.Valid(p[2:])
+}
+
+func floorAppend(dst []byte, c Code, reason string) []byte {
+	if c < 1000 || c > 4999 || !utf8.ValidString(reason) {
+		return dst
+	}
+	return append(binary.BigEndian.AppendUint16(dst, uint16(c)), reason...)
+}
+
+// The bodies of the parse and append benchmarks, shared with
+// TestSpeedAgainstFloor so that both time the same loops.
+
+func benchParse(p []byte) func(*testing.B) {
+	return func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(p)))
+		for b.Loop() {
+			if _, _, err := ParsePayloadBytes(p); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func benchFloorParse(p []byte) func(*testing.B) {
+	return func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(p)))
+		for b.Loop() {
+			if !floorParse(p) {
+				b.Fatal("floor refused the body")
+			}
+		}
+	}
+}
+
+func benchAppend(ic inputClass) func(*testing.B) {
+	return func(b *testing.B) {
+		dst := make([]byte, 0, MaxPayloadLen)
+		b.ReportAllocs()
+		b.SetBytes(int64(2 + len(ic.reason)))
+		for b.Loop() {
+			if _, err := AppendPayload(dst, ic.code, ic.reason); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+func benchFloorAppend(ic inputClass) func(*testing.B) {
+	return func(b *testing.B) {
+		dst := make([]byte, 0, MaxPayloadLen)
+		b.ReportAllocs()
+		b.SetBytes(int64(2 + len(ic.reason)))
+		for b.Loop() {
+			if dst = floorAppend(dst[:0], ic.code, ic.reason); len(dst) == 0 {
+				b.Fatal("floor refused the body")
+			}
+		}
+	}
+}
+
+func BenchmarkParsePayloadBytes(b *testing.B) {
+	for _, ic := range inputClasses {
+		b.Run(ic.name, benchParse(ic.payload()))
+	}
+}
+
+func BenchmarkFloorParse(b *testing.B) {
+	for _, ic := range inputClasses {
+		b.Run(ic.name, benchFloorParse(ic.payload()))
+	}
+}
+
+func BenchmarkParsePayload(b *testing.B) {
+	for _, ic := range inputClasses {
+		p := ic.payload()
+		b.Run(ic.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(p)))
+			for b.Loop() {
+				if _, _, err := ParsePayload(p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkAppendPayload(b *testing.B) {
+	for _, ic := range inputClasses {
+		b.Run(ic.name, benchAppend(ic))
+	}
+}
+
+func BenchmarkFloorAppend(b *testing.B) {
+	for _, ic := range inputClasses {
+		b.Run(ic.name, benchFloorAppend(ic))
+	}
+}
+
+func BenchmarkValidateReason(b *testing.B) {
+	for _, ic := range inputClasses {
+		b.Run(ic.name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(len(ic.reason)))
+			for b.Loop() {
+				if err := ValidateReason(ic.reason); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkReasonUTF16(b *testing.B) {
+	for _, ic := range inputClasses {
+		u := utf16Of(ic.reason)
+		b.Run(ic.name+"/Validate", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := ValidateReasonUTF16(u); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run(ic.name+"/Convert", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = ReasonFromUTF16(u)
+			}
+		})
+	}
+}
+
+func BenchmarkTruncateReason(b *testing.B) {
+	for _, ic := range inputClasses {
+		long := ic.reason + ic.reason // over 123 bytes: a cut is made
+		b.Run(ic.name+"/Fits", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = TruncateReason(ic.reason)
+			}
+		})
+		b.Run(ic.name+"/Cut", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = TruncateReason(long)
+			}
+		})
+	}
+}
+
+func BenchmarkCode(b *testing.B) {
+	b.Run("ValidateCode", func(b *testing.B) {
+		b.ReportAllocs()
+		for i := 0; b.Loop(); i++ {
+			_ = ValidateCode(Code(1000 + i%15))
+		}
+	})
+	b.Run("String", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = BadGateway.String()
+		}
+	})
+}
+
+func utf16Of(s string) []uint16 {
+	var u []uint16
+	for _, r := range s {
+		if r >= 0x10000 {
+			r -= 0x10000
+			u = append(u, uint16(0xD800+r>>10), uint16(0xDC00+r&0x3FF))
+		} else {
+			u = append(u, uint16(r))
+		}
+	}
+	return u
+}
+
+// TestAllocations proves the zero-allocation claims of the documentation.
+func TestAllocations(t *testing.T) {
+	if testing.CoverMode() != "" || raceEnabled {
+		t.Skip("instrumented builds allocate")
+	}
+	dst := make([]byte, 0, MaxPayloadLen)
+	var u16 [][]uint16
+	long := map[string]string{}
+	for _, ic := range inputClasses {
+		u16 = append(u16, utf16Of(ic.reason))
+		long[ic.name] = ic.reason + ic.reason
+	}
+	tests := []struct {
+		name string
+		max  float64
+		f    func(ic inputClass, u []uint16, p []byte)
+	}{
+		{"ValidateCode", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ValidateCode(ic.code) }},
+		{"ValidateAppCode", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ValidateAppCode(int(ic.code)) }},
+		{"ClampCode", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ClampCode(float64(ic.code) + 0.5) }},
+		{"ValidateReason", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ValidateReason(ic.reason) }},
+		{"ValidateReasonUTF16", 0, func(_ inputClass, u []uint16, _ []byte) { _ = ValidateReasonUTF16(u) }},
+		{"ReasonLenUTF16", 0, func(_ inputClass, u []uint16, _ []byte) { _ = ReasonLenUTF16(u) }},
+		{"AppendPayload", 0, func(ic inputClass, _ []uint16, _ []byte) { _, _ = AppendPayload(dst, ic.code, ic.reason) }},
+		{"ParsePayloadBytes", 0, func(_ inputClass, _ []uint16, p []byte) { _, _, _ = ParsePayloadBytes(p) }},
+		{"ParsePayload", 1, func(_ inputClass, _ []uint16, p []byte) { _, _, _ = ParsePayload(p) }},
+		{"TruncateReason", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = TruncateReason(ic.reason) }},
+		{"TruncateReason/cut", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = TruncateReason(long[ic.name]) }},
+		{"String", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ic.code.String() }},
+	}
+	for _, tt := range tests {
+		for i, ic := range inputClasses {
+			p := ic.payload()
+			got := testing.AllocsPerRun(100, func() { tt.f(ic, u16[i], p) })
+			if got > tt.max {
+				t.Errorf("%s(%s): %v allocations, want at most %v", tt.name, ic.name, got, tt.max)
+			}
+		}
+	}
+	// String of every registered code, not only the three above.
+	for c := range Code(5000) {
+		if c.Registered() {
+			if got := testing.AllocsPerRun(10, func() { _ = c.String() }); got != 0 {
+				t.Errorf("Code(%d).String: %v allocations, want 0", c, got)
+			}
+		}
+	}
+}
+
+var floorFlag = flag.Bool("floor", false, "time ParsePayloadBytes and AppendPayload against the floor and fail above 1.25×")
+
+// TestSpeedAgainstFloor times parse and append against the floor in the
+// same run, round after round, and fails when the median ratio of a class is
+// above 1.25. Timing wants a quiet machine and no race detector, so it runs
+// only with -floor, as .ci/run does:
+//
+//	go test -run TestSpeedAgainstFloor -floor -benchtime 200ms -v
+func TestSpeedAgainstFloor(t *testing.T) {
+	if !*floorFlag {
+		t.Skip("timing runs with -floor")
+	}
+	if raceEnabled || testing.CoverMode() != "" {
+		t.Fatal("-floor needs a build without the race detector or coverage")
+	}
+	const limit, rounds = 1.25, 7
+	for _, ic := range inputClasses {
+		pairs := []struct {
+			name        string
+			fast, floor func(*testing.B)
+		}{
+			{"parse", benchParse(ic.payload()), benchFloorParse(ic.payload())},
+			{"append", benchAppend(ic), benchFloorAppend(ic)},
+		}
+		for _, pair := range pairs {
+			var ratios, fastNs, floorNs []float64
+			for range rounds {
+				f, fl := nsPerOp(pair.fast), nsPerOp(pair.floor)
+				ratios, fastNs, floorNs = append(ratios, f/fl), append(fastNs, f), append(floorNs, fl)
+			}
+			msg := fmt.Sprintf("%-6s %-10s wsclose %6.2f ns/op, floor %6.2f ns/op, median ratio %.2f",
+				pair.name, ic.name, median(fastNs), median(floorNs), median(ratios))
+			t.Log(msg)
+			if median(ratios) > limit {
+				t.Errorf("%s: above %.2f", msg, limit)
+			}
+		}
+	}
+}
+
+func nsPerOp(f func(*testing.B)) float64 {
+	r := testing.Benchmark(f)
+	return float64(r.T.Nanoseconds()) / float64(r.N)
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}

@@ -1,0 +1,222 @@
+package wsclose
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"math"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// FuzzParsePayload checks received bodies: the verdict agrees with the slow
+// references, an accepted body encodes back to itself, the code is always
+// the body's first two bytes, and every error names 1002 or 1007.
+func FuzzParsePayload(f *testing.F) {
+	f.Add([]byte{})                                                   // no status: 1005
+	f.Add([]byte{0x03})                                               // 1 byte: protocol error
+	f.Add([]byte("\x03\xe8"))                                         // 1000, no reason
+	f.Add([]byte("\x03\xe9going away"))                               // 1001 with a reason
+	f.Add([]byte("\x03\xe8\xed\xa0\x80"))                             // encoded surrogate
+	f.Add([]byte("\x03\xe8\xff\xff"))                                 // invalid UTF-8
+	f.Add([]byte("\x03\xf6"))                                         // 1014, IANA-registered
+	f.Add([]byte("\x13\x88"))                                         // 5000, out of range
+	f.Add(append([]byte{3, 0xe8}, bytes.Repeat([]byte("*"), 124)...)) // 126 bytes
+	f.Fuzz(func(t *testing.T, p []byte) {
+		c, reason, err := ParsePayload(p)
+		cb, rb, errb := ParsePayloadBytes(p)
+		if c != cb || reason != string(rb) || (err == nil) != (errb == nil) {
+			t.Fatalf("ParsePayload and ParsePayloadBytes disagree on %x", p)
+		}
+		var want error
+		switch {
+		case len(p) == 0:
+			if c != NoStatusReceived || err != nil {
+				t.Fatalf("ParsePayload(empty) = %d, %v", c, err)
+			}
+		case len(p) == 1:
+			want = ErrPayloadTooShort
+		case len(p) > MaxPayloadLen:
+			want = ErrPayloadTooLong
+		case !slowValid(int(binary.BigEndian.Uint16(p))):
+			want = ErrInvalidCode
+		default:
+			want, _ = slowValidateReason(string(p[2:]))
+		}
+		if (want == nil) != (err == nil) || (want != nil && !errors.Is(err, want)) {
+			t.Fatalf("ParsePayload(%x) = %v, want %v", p, err, want)
+		}
+		if len(p) >= 2 && c != Code(binary.BigEndian.Uint16(p)) {
+			t.Fatalf("ParsePayload(%x) returned code %d, not the body's", p, c)
+		}
+		if err != nil {
+			if fc := FailureCode(err); fc != ProtocolError && fc != InvalidPayloadData {
+				t.Fatalf("FailureCode(%v) = %d, want 1002 or 1007", err, fc)
+			}
+			return
+		}
+		again, err := AppendPayload(nil, c, reason)
+		if err != nil || !bytes.Equal(again, p) {
+			t.Fatalf("AppendPayload(ParsePayload(%x)) = %x, %v", p, again, err)
+		}
+	})
+}
+
+// FuzzAppendPayload checks encoding: it fails exactly when the references
+// reject the code or the reason, leaves dst alone then, and otherwise
+// produces a body of at most 125 bytes that parses back to the same code and
+// reason.
+func FuzzAppendPayload(f *testing.F) {
+	f.Add(uint16(1000), "")                       // code only
+	f.Add(uint16(1005), "")                       // no status: empty body
+	f.Add(uint16(1005), "x")                      // 1005 is never sent
+	f.Add(uint16(3000), "接続")                     // 3-byte characters
+	f.Add(uint16(1000), strings.Repeat("a", 123)) // longest reason
+	f.Add(uint16(1000), strings.Repeat("é", 62))  // 124 bytes
+	f.Add(uint16(4999), "\xed\xa0\x80")           // encoded surrogate
+	f.Add(uint16(5000), "bye")                    // out of range
+	f.Fuzz(func(t *testing.T, code uint16, reason string) {
+		dst := []byte("hdr")
+		out, err := AppendPayload(dst, Code(code), reason)
+		if !bytes.Equal(out[:3], []byte("hdr")) {
+			t.Fatalf("dst changed: %q", out)
+		}
+		body := out[3:]
+		if code == 1005 && reason == "" {
+			if err != nil || len(body) != 0 {
+				t.Fatalf("AppendPayload(1005, \"\") = %x, %v; want an empty body", body, err)
+			}
+			return
+		}
+		reasonErr, _ := slowValidateReason(reason)
+		wantOK := slowValid(int(code)) && reasonErr == nil
+		if (err == nil) != wantOK {
+			t.Fatalf("AppendPayload(%d, %q) = %v, want ok=%v", code, reason, err, wantOK)
+		}
+		if err != nil {
+			if len(body) != 0 {
+				t.Fatalf("AppendPayload(%d, %q) appended %x with an error", code, reason, body)
+			}
+			return
+		}
+		if len(body) > MaxPayloadLen {
+			t.Fatalf("body of %d bytes", len(body))
+		}
+		c, r, err := ParsePayload(body)
+		if err != nil || c != Code(code) || r != reason {
+			t.Fatalf("ParsePayload(AppendPayload(%d, %q)) = %d, %q, %v", code, reason, c, r, err)
+		}
+	})
+}
+
+// FuzzReason checks ValidateReason against RFC 3629's grammar and
+// DecodeReason against the WHATWG decoder's steps.
+func FuzzReason(f *testing.F) {
+	f.Add("going away")             // ASCII
+	f.Add("Tschüß")                 // 2-byte letters
+	f.Add("\uFEFFbye")              // a BOM is kept
+	f.Add("ab\xed\xa0\x80")         // encoded surrogate
+	f.Add("\xf0\x9f\x98")           // truncated emoji
+	f.Add("\xc0\x80")               // overlong NUL
+	f.Add(strings.Repeat("a", 124)) // too long
+	f.Fuzz(func(t *testing.T, s string) {
+		err := ValidateReason(s)
+		wantErr, wantOff := slowValidateReason(s)
+		got := reasonResultOf(err)
+		if got.Err != wantErr || (wantErr != nil && wantErr != ErrReasonTooLong && got.Offset != wantOff) {
+			t.Fatalf("ValidateReason(%q) = %v at %d, want %v at %d", s, got.Err, got.Offset, wantErr, wantOff)
+		}
+		decoded := DecodeReason([]byte(s))
+		if want := slowDecodeReason([]byte(s)); decoded != want {
+			t.Fatalf("DecodeReason(%q) = %q, want %q", s, decoded, want)
+		}
+		if !utf8.ValidString(decoded) {
+			t.Fatalf("DecodeReason(%q) = %q is not valid UTF-8", s, decoded)
+		}
+		if utf8.ValidString(s) && decoded != s {
+			t.Fatalf("DecodeReason changed valid %q to %q", s, decoded)
+		}
+	})
+}
+
+// FuzzReasonUTF16 checks the UTF-16 functions, fed code units from pairs of
+// bytes, against the standard library's decoder, and that a reason that
+// passes the strict check converts without loss.
+func FuzzReasonUTF16(f *testing.F) {
+	f.Add([]byte("b\x00y\x00e\x00"))            // "bye"
+	f.Add([]byte("\x3d\xd8\x00\xde"))           // U+1F600 as a pair
+	f.Add([]byte("\x07\xd8"))                   // lone high surrogate
+	f.Add([]byte("\x00\xdc\x00\xd8"))           // reversed pair
+	f.Add(bytes.Repeat([]byte("\x07\xd8"), 42)) // 126 bytes once converted
+	f.Fuzz(func(t *testing.T, b []byte) {
+		u := make([]uint16, len(b)/2)
+		for i := range u {
+			u[i] = binary.LittleEndian.Uint16(b[2*i:])
+		}
+		checkUTF16(t, u)
+		s := ReasonFromUTF16(u)
+		if !utf8.ValidString(s) || len(s) != ReasonLenUTF16(u) {
+			t.Fatalf("ReasonFromUTF16(%x) = %q: invalid, or not ReasonLenUTF16 long", u, s)
+		}
+		if ValidateReasonUTF16(u) == nil {
+			if err := ValidateReason(s); err != nil {
+				t.Fatalf("ValidateReasonUTF16(%x) passed, ValidateReason(%q) = %v", u, s, err)
+			}
+			if back := utf16.Encode([]rune(s)); !slices.Equal(back, u) {
+				t.Fatalf("strictly valid %x converted to %q, which encodes back as %x", u, s, back)
+			}
+		}
+	})
+}
+
+// FuzzTruncateReason checks that the result is always sendable, is a prefix
+// of the repaired input, keeps valid short input unchanged, never empties a
+// reason, and agrees with the forward-walking reference.
+func FuzzTruncateReason(f *testing.F) {
+	f.Add("bye")                               // unchanged
+	f.Add(strings.Repeat("a", 124))            // one byte over
+	f.Add(strings.Repeat("日", 42))             // 126 bytes of CJK
+	f.Add("a" + strings.Repeat("e\u0301", 41)) // combining marks at the edge
+	f.Add("a" + strings.Repeat("\u0301", 62))  // no NFC boundary at all
+	f.Add(strings.Repeat("\xff", 50))          // ill-formed, grows when repaired
+	f.Fuzz(func(t *testing.T, s string) {
+		got := TruncateReason(s)
+		if err := ValidateReason(got); err != nil {
+			t.Fatalf("TruncateReason(%q) = %q, which fails ValidateReason: %v", s, got, err)
+		}
+		if !strings.HasPrefix(DecodeReason([]byte(s)), got) {
+			t.Fatalf("TruncateReason(%q) = %q is not a prefix of the repaired input", s, got)
+		}
+		if ValidateReason(s) == nil && got != s {
+			t.Fatalf("TruncateReason changed sendable %q to %q", s, got)
+		}
+		if s != "" && got == "" {
+			t.Fatalf("TruncateReason(%q) is empty", s)
+		}
+		if want := slowTruncate(s); got != want {
+			t.Fatalf("TruncateReason(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// FuzzClampCode checks the Web IDL [Clamp] conversion against its
+// definition: clamp to [0, 65535], then round half to even.
+func FuzzClampCode(f *testing.F) {
+	f.Add(2999.5)         // tie, rounds up to even 3000
+	f.Add(4999.5)         // tie, rounds up to even 5000
+	f.Add(-0.4)           // rounds to 0, not -0
+	f.Add(65536 + 1000.0) // clamped, not wrapped
+	f.Add(math.NaN())     // 0
+	f.Fuzz(func(t *testing.T, x float64) {
+		want := 0.0
+		if !math.IsNaN(x) {
+			want = math.RoundToEven(math.Min(math.Max(x, 0), 65535))
+		}
+		if got := ClampCode(x); float64(got) != want {
+			t.Fatalf("ClampCode(%v) = %d, want %v", x, got, want)
+		}
+	})
+}

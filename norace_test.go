@@ -1,0 +1,5 @@
+//go:build !race
+
+package wsclose
+
+const raceEnabled = false
