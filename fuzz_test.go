@@ -44,7 +44,7 @@ func FuzzParsePayload(f *testing.F) {
 		case !slowValid(int(binary.BigEndian.Uint16(p))):
 			want = ErrInvalidCode
 		default:
-			want, _ = slowValidateReason(string(p[2:]))
+			_, want = slowValidateReason(string(p[2:]))
 		}
 		if (want == nil) != (err == nil) || (want != nil && !errors.Is(err, want)) {
 			t.Fatalf("ParsePayload(%x) = %v, want %v", p, err, want)
@@ -91,7 +91,7 @@ func FuzzAppendPayload(f *testing.F) {
 			}
 			return
 		}
-		reasonErr, _ := slowValidateReason(reason)
+		_, reasonErr := slowValidateReason(reason)
 		wantOK := slowValid(int(code)) && reasonErr == nil
 		if (err == nil) != wantOK {
 			t.Fatalf("AppendPayload(%d, %q) = %v, want ok=%v", code, reason, err, wantOK)
@@ -124,7 +124,7 @@ func FuzzReason(f *testing.F) {
 	f.Add(strings.Repeat("a", 124)) // too long
 	f.Fuzz(func(t *testing.T, s string) {
 		err := ValidateReason(s)
-		wantErr, wantOff := slowValidateReason(s)
+		wantOff, wantErr := slowValidateReason(s)
 		got := reasonResultOf(err)
 		if got.Err != wantErr || (wantErr != nil && wantErr != ErrReasonTooLong && got.Offset != wantOff) {
 			t.Fatalf("ValidateReason(%q) = %v at %d, want %v at %d", s, got.Err, got.Offset, wantErr, wantOff)

@@ -191,7 +191,7 @@ func TestParsePayloadAgainstReference(t *testing.T) {
 		case !slowValid(int(p[0])<<8 | int(p[1])):
 			wantErr = ErrInvalidCode
 		default:
-			wantErr, _ = slowValidateReason(string(p[2:]))
+			_, wantErr = slowValidateReason(string(p[2:]))
 		}
 		if !errors.Is(err, wantErr) || (wantErr == nil) != (err == nil) {
 			t.Fatalf("ParsePayload(%x) = %d, %v; want %v", p, c, err, wantErr)

@@ -88,7 +88,7 @@ func TestValidateReason(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("ValidateReason(%q) mismatch (-want +got):\n%s", tt.reason, diff)
 			}
-			slowErr, slowOff := slowValidateReason(tt.reason)
+			slowOff, slowErr := slowValidateReason(tt.reason)
 			if !errors.Is(got.Err, slowErr) || (slowErr != nil && slowErr != ErrReasonTooLong && got.Offset != slowOff) {
 				t.Errorf("ValidateReason(%q) = %v at %d, reference says %v at %d", tt.reason, got.Err, got.Offset, slowErr, slowOff)
 			}
@@ -120,7 +120,7 @@ func TestValidateReasonAgainstReference(t *testing.T) {
 	check := func(s string) {
 		t.Helper()
 		got := reasonResultOf(ValidateReason(s))
-		err, off := slowValidateReason(s)
+		off, err := slowValidateReason(s)
 		want := reasonResult{Err: err, Offset: off}
 		if err != nil {
 			want.Len = len(s)
@@ -317,6 +317,7 @@ func TestTruncateReason(t *testing.T) {
 		{"combining mark kept with its base", "a" + strings.Repeat("e\u0301", 41), "a" + strings.Repeat("e\u0301", 40)},
 		{"Hangul jamo kept together", strings.Repeat("\u1100\u1161", 21), strings.Repeat("\u1100\u1161", 20)},
 		{"no boundary: cut between runes", "a" + strings.Repeat("\u0301", 62), "a" + strings.Repeat("\u0301", 61)},
+		{"no boundary: back to a rune start", "a" + strings.Repeat("\u20d0", 41), "a" + strings.Repeat("\u20d0", 40)},
 		{"ill-formed short", "ok\xff", "ok\uFFFD"},
 		{"ill-formed long", strings.Repeat("\xff", 50), strings.Repeat("\uFFFD", 41)},
 		{"encoded surrogates", strings.Repeat("\xed\xa0\x80", 20), strings.Repeat("\uFFFD", 41)},

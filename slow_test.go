@@ -115,23 +115,23 @@ func slowCharLen(s string) int {
 	return 0
 }
 
-// slowValidateReason is ValidateReason from RFC 3629's grammar: the error
-// and the offset of the first byte that starts no UTF8-char.
-func slowValidateReason(s string) (err error, offset int) {
+// slowValidateReason is ValidateReason from RFC 3629's grammar: the offset
+// of the first byte that starts no UTF8-char, and the error.
+func slowValidateReason(s string) (offset int, err error) {
 	if len(s) > 123 {
-		return ErrReasonTooLong, -1
+		return -1, ErrReasonTooLong
 	}
 	for i := 0; i < len(s); {
 		n := slowCharLen(s[i:])
 		if n == 0 {
 			if len(s)-i >= 3 && s[i] == 0xED && 0xA0 <= s[i+1] && s[i+1] <= 0xBF && utf8Tail(s[i+2]) {
-				return ErrLoneSurrogate, i
+				return i, ErrLoneSurrogate
 			}
-			return ErrInvalidUTF8, i
+			return i, ErrInvalidUTF8
 		}
 		i += n
 	}
-	return nil, -1
+	return -1, nil
 }
 
 // slowFromUTF16 is the USVString conversion by the standard library's

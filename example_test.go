@@ -1,0 +1,193 @@
+package wsclose_test
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf16"
+
+	"github.com/wsclose/wsclose"
+)
+
+func ExampleParsePayload() {
+	body := []byte("\x03\xe9going away")
+	code, reason, err := wsclose.ParsePayload(body)
+	fmt.Println(code, reason, err)
+	// Output: 1001 (going away) going away <nil>
+}
+
+func ExampleParsePayload_noStatus() {
+	// An empty Close body carries no status code: report 1005, never send it.
+	code, reason, err := wsclose.ParsePayload(nil)
+	fmt.Printf("%v %q %v\n", code, reason, err)
+	// Output: 1005 (no status received) "" <nil>
+}
+
+func ExampleParsePayload_oneByte() {
+	// A 1-byte body cannot hold a code: fail the connection with 1002.
+	_, _, err := wsclose.ParsePayload([]byte{0x03})
+	fmt.Println(err)
+	fmt.Println("fail with", wsclose.FailureCode(err))
+	// Output:
+	// wsclose: close payload too short to hold a code: 1 byte
+	// fail with 1002 (protocol error)
+}
+
+func ExampleParsePayload_invalidUTF8() {
+	// Autobahn TestSuite case 7.5.1: a surrogate encoded in the reason.
+	body := []byte("\x03\xe8\xce\xba\xe1\xbd\xb9\xcf\x83\xce\xbc\xce\xb5\xed\xa0\x80edited")
+	code, _, err := wsclose.ParsePayload(body)
+	fmt.Println(code)
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, wsclose.ErrLoneSurrogate))
+	fmt.Println("fail with", wsclose.FailureCode(err))
+	// Output:
+	// 1000 (normal closure)
+	// wsclose: close reason contains a lone surrogate at offset 11
+	// true
+	// fail with 1007 (invalid frame payload data)
+}
+
+func ExampleAppendPayload() {
+	buf := make([]byte, 0, wsclose.MaxPayloadLen)
+	buf, err := wsclose.AppendPayload(buf, wsclose.Unauthorized, "接続")
+	fmt.Printf("%x %v\n", buf, err)
+	// Output: 0bb8e68ea5e7b69a <nil>
+}
+
+func ExampleAppendPayload_noStatus() {
+	// 1005 with no reason is sent as the empty body; with a reason it is refused.
+	body, err := wsclose.AppendPayload(nil, wsclose.NoStatusReceived, "")
+	fmt.Printf("%d bytes, %v\n", len(body), err)
+	_, err = wsclose.AppendPayload(nil, wsclose.NoStatusReceived, "bye")
+	fmt.Println(err)
+	// Output:
+	// 0 bytes, <nil>
+	// wsclose: invalid close code 1005: 1005 (no status received) must not be set in a Close frame; it is only reported (RFC 6455 §7.4.1)
+}
+
+func ExampleCode_String() {
+	for _, c := range []wsclose.Code{1000, 1014, 1004, 1016, 3999, 4000, 999, 5000} {
+		fmt.Println(c)
+	}
+	// Output:
+	// 1000 (normal closure)
+	// 1014 (bad gateway)
+	// 1004 (reserved)
+	// 1016 (unassigned)
+	// 3999 (registered range)
+	// 4000 (private use)
+	// 999 (not used)
+	// 5000 (out of range)
+}
+
+func ExampleCode_Valid() {
+	for _, c := range []wsclose.Code{1001, 1005, 1012, 1015, 4999, 5000} {
+		fmt.Println(c, c.Valid())
+	}
+	// Output:
+	// 1001 (going away) true
+	// 1005 (no status received) false
+	// 1012 (service restart) true
+	// 1015 (TLS handshake) false
+	// 4999 (private use) true
+	// 5000 (out of range) false
+}
+
+func ExampleValidateAppCode() {
+	// A script may pass 1000 or 3000–4999 to close(); 1001 is for browsers.
+	for _, code := range []int{1000, 1001, 4000, 65536 + 1000} {
+		err := wsclose.ValidateAppCode(code)
+		fmt.Printf("%d %q\n", code, wsclose.DOMExceptionName(err))
+	}
+	// Output:
+	// 1000 ""
+	// 1001 "InvalidAccessError"
+	// 4000 ""
+	// 66536 "InvalidAccessError"
+}
+
+func ExampleClampCode() {
+	// Web IDL [Clamp] unsigned short: clamp, then round half to even.
+	for _, f := range []float64{2999.4, 2999.5, 4999.5, -0.4, 65536 + 1000} {
+		c := wsclose.ClampCode(f)
+		fmt.Println(f, "->", uint16(c), wsclose.ValidateAppCode(int(c)) == nil)
+	}
+	// Output:
+	// 2999.4 -> 2999 false
+	// 2999.5 -> 3000 true
+	// 4999.5 -> 5000 false
+	// -0.4 -> 0 false
+	// 66536 -> 65535 false
+}
+
+func ExampleValidateReason() {
+	fmt.Println(wsclose.ValidateReason("Tschüß"))
+	fmt.Println(wsclose.ValidateReason(strings.Repeat("é", 62)))
+	fmt.Println(wsclose.ValidateReason("bad \xff byte"))
+	// Output:
+	// <nil>
+	// wsclose: close reason longer than 123 bytes: 124 bytes
+	// wsclose: close reason is not valid UTF-8 at offset 4
+}
+
+func ExampleReasonFromUTF16() {
+	// JavaScript's "\uD807" is a lone surrogate; a browser sends U+FFFD.
+	js := []uint16{'o', 'k', 0xD807}
+	fmt.Println(wsclose.ReasonLenUTF16(js))
+	fmt.Printf("%+q\n", wsclose.ReasonFromUTF16(js))
+	fmt.Println(wsclose.ValidateReasonUTF16(js))
+	// Output:
+	// 5
+	// "ok\ufffd"
+	// wsclose: close reason contains a lone surrogate at offset 2
+}
+
+func ExampleValidateReasonUTF16() {
+	// 42 emoji are 84 UTF-16 code units but 168 bytes of UTF-8.
+	js := utf16.Encode([]rune(strings.Repeat("🔌", 42)))
+	err := wsclose.ValidateReasonUTF16(js)
+	fmt.Println(len(js), wsclose.ReasonLenUTF16(js), wsclose.DOMExceptionName(err))
+	// Output: 84 168 SyntaxError
+}
+
+func ExampleDecodeReason() {
+	// What CloseEvent.reason shows for bytes that are not UTF-8: one U+FFFD
+	// for each maximal ill-formed subpart.
+	fmt.Printf("%+q\n", wsclose.DecodeReason([]byte("a\xed\xa0\x80b")))
+	fmt.Printf("%+q\n", wsclose.DecodeReason([]byte("a\xf0\x9f\x98b")))
+	// Output:
+	// "a\ufffd\ufffd\ufffdb"
+	// "a\ufffdb"
+}
+
+func ExampleTruncateReason() {
+	// 41 "é" written as e + U+0301 are 123 bytes; a 124th byte forces a cut,
+	// which keeps each accent with its letter.
+	reason := "a" + strings.Repeat("e\u0301", 41)
+	short := wsclose.TruncateReason(reason)
+	fmt.Println(len(reason), len(short), strings.HasSuffix(short, "e\u0301"))
+	fmt.Println(wsclose.ValidateReason(short))
+	// Output:
+	// 124 121 true
+	// <nil>
+}
+
+func ExampleFailureCode() {
+	for _, hex := range []string{"\x03", "\x03\xf7", "\x03\xe8\xff"} {
+		_, _, err := wsclose.ParsePayload([]byte(hex))
+		fmt.Println(wsclose.FailureCode(err))
+	}
+	// Output:
+	// 1002 (protocol error)
+	// 1002 (protocol error)
+	// 1007 (invalid frame payload data)
+}
+
+func ExampleCode_Class() {
+	fmt.Println(wsclose.Code(1001).Class())
+	fmt.Println(wsclose.Code(4001).Class())
+	// Output:
+	// 1000–2999 protocol
+	// 4000–4999 private use
+}
