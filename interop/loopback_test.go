@@ -1,0 +1,282 @@
+package interop
+
+// Loopback interop, both directions, with each peer library as server and
+// as client: what a peer sends when its user closes must parse with
+// wsclose to the same code and reason, and what wsclose encodes must reach
+// the peer's user as the same code and reason.
+
+import (
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/wsclose/wsclose"
+)
+
+// sendableCodes are the codes every endpoint may send: 1000–1003,
+// 1007–1014 and the edges of 3000–4999.
+var sendableCodes = []int{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999}
+
+// german123 is 123 bytes of UTF-8, the longest reason, ending with ß.
+const german123 = "Wartungen: Der Server wird gestartet, bitte versuchen Sie es später erneut. Grüße aus Köln, Bonn und München. Tschüß"
+
+var reasons = []struct{ name, text string }{
+	{"empty", ""},
+	{"ASCII", "going away"},
+	{"German", "Tschüß, bis später"},
+	{"Japanese", "接続を閉じます"},
+	{"123 bytes", german123},
+}
+
+func TestReasonFixtures(t *testing.T) {
+	if len(german123) != wsclose.MaxReasonLen {
+		t.Fatalf("german123 is %d bytes, want %d", len(german123), wsclose.MaxReasonLen)
+	}
+}
+
+// closeCase is one code and reason sent in one direction.
+type closeCase struct {
+	code   int
+	reason string
+	name   string
+}
+
+func closeCases() []closeCase {
+	var cases []closeCase
+	for _, code := range sendableCodes {
+		for _, r := range reasons {
+			cases = append(cases, closeCase{code, r.text, fmt.Sprintf("%d/%s", code, r.name)})
+		}
+	}
+	return cases
+}
+
+// peerServer serves one peer library on 127.0.0.1. Each request's query
+// says what the peer does: "send" closes with code and reason through the
+// library; "receive" reads until the library reports a close and puts the
+// report on the channel.
+type peerServer struct {
+	*httptest.Server
+	reports chan peerResult
+}
+
+type peerResult struct {
+	rep report
+	err error
+}
+
+func startPeerServer(t *testing.T, p peer) *peerServer {
+	ps := &peerServer{reports: make(chan peerResult, 1)}
+	ps.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		ep, err := p.accept(w, r)
+		if err != nil {
+			ps.reports <- peerResult{err: err}
+			return
+		}
+		defer ep.Close()
+		switch q.Get("do") {
+		case "send":
+			code, _ := strconv.Atoi(q.Get("code"))
+			err := ep.closeWith(code, q.Get("reason"))
+			ps.reports <- peerResult{err: err}
+		case "receive":
+			rep, err := ep.readClose()
+			ps.reports <- peerResult{rep, err}
+		}
+	}))
+	t.Cleanup(ps.Close)
+	return ps
+}
+
+func (ps *peerServer) path(do string, c closeCase) string {
+	return "/?" + url.Values{"do": {do}, "code": {strconv.Itoa(c.code)}, "reason": {c.reason}}.Encode()
+}
+
+// startRawServer listens on 127.0.0.1 for one connection at a time and runs
+// handle on each after the opening handshake.
+func startRawServer(t *testing.T, handle func(*rawConn)) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			conn, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			rc, err := acceptRaw(conn)
+			if err != nil {
+				conn.Close()
+				continue
+			}
+			handle(rc)
+			rc.Close()
+		}
+	}()
+	return "ws://" + ln.Addr().String() + "/"
+}
+
+type parsed struct {
+	Code   wsclose.Code
+	Reason string
+	Err    string
+}
+
+func parseBody(body []byte) parsed {
+	c, r, err := wsclose.ParsePayload(body)
+	p := parsed{Code: c, Reason: r}
+	if err != nil {
+		p.Err = err.Error()
+	}
+	return p
+}
+
+// TestPeerSends: each peer closes through its own API, as server and as
+// client; the raw endpoint captures the Close body on the wire, answers the
+// closing handshake, and wsclose must parse the code and reason sent.
+func TestPeerSends(t *testing.T) {
+	for _, p := range peers {
+		t.Run(p.name+"/server", func(t *testing.T) {
+			ps := startPeerServer(t, p)
+			addr := strings.TrimPrefix(ps.URL, "http://")
+			for _, c := range closeCases() {
+				rc, err := dialRaw(addr, ps.path("send", c))
+				if err != nil {
+					t.Fatalf("%s: %v", c.name, err)
+				}
+				body, err := rc.readClose()
+				if err == nil {
+					err = rc.writeFrame(opClose, body) // echo, completing the handshake
+				}
+				rc.Close()
+				res := <-ps.reports
+				if err != nil || res.err != nil {
+					t.Errorf("%s: raw client %v, peer %v", c.name, err, res.err)
+					continue
+				}
+				if diff := cmp.Diff(parsed{wsclose.Code(c.code), c.reason, ""}, parseBody(body)); diff != "" {
+					t.Errorf("%s: body %x mismatch (-want +got):\n%s", c.name, body, diff)
+				}
+			}
+		})
+		t.Run(p.name+"/client", func(t *testing.T) {
+			bodies := make(chan []byte, 1)
+			u := startRawServer(t, func(rc *rawConn) {
+				body, err := rc.readClose()
+				if err == nil {
+					_ = rc.writeFrame(opClose, body)
+				}
+				bodies <- body
+			})
+			for _, c := range closeCases() {
+				ep, err := p.dial(u)
+				if err != nil {
+					t.Fatalf("%s: dial: %v", c.name, err)
+				}
+				err = ep.closeWith(c.code, c.reason)
+				ep.Close()
+				body := <-bodies
+				if err != nil {
+					t.Errorf("%s: closeWith: %v", c.name, err)
+					continue
+				}
+				if diff := cmp.Diff(parsed{wsclose.Code(c.code), c.reason, ""}, parseBody(body)); diff != "" {
+					t.Errorf("%s: body %x mismatch (-want +got):\n%s", c.name, body, diff)
+				}
+			}
+		})
+	}
+}
+
+// TestPeerReceives: the raw endpoint sends a Close body made by
+// wsclose.AppendPayload; each peer, as server and as client, must report the
+// same code and reason to its user.
+func TestPeerReceives(t *testing.T) {
+	for _, p := range peers {
+		t.Run(p.name+"/server", func(t *testing.T) {
+			ps := startPeerServer(t, p)
+			addr := strings.TrimPrefix(ps.URL, "http://")
+			for _, c := range closeCases() {
+				body, err := wsclose.AppendPayload(nil, wsclose.Code(c.code), c.reason)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rc, err := dialRaw(addr, ps.path("receive", c))
+				if err != nil {
+					t.Fatalf("%s: %v", c.name, err)
+				}
+				err = rc.writeFrame(opClose, body)
+				if err == nil {
+					_, err = rc.readClose()
+				}
+				rc.Close()
+				res := <-ps.reports
+				checkReport(t, p, c, res.rep, res.err)
+				if err != nil {
+					t.Errorf("%s: no answering Close: %v", c.name, err)
+				}
+			}
+		})
+		t.Run(p.name+"/client", func(t *testing.T) {
+			type sent struct {
+				body []byte
+				err  error
+			}
+			cases := make(chan closeCase, 1)
+			done := make(chan sent, 1)
+			u := startRawServer(t, func(rc *rawConn) {
+				c := <-cases
+				body, _ := wsclose.AppendPayload(nil, wsclose.Code(c.code), c.reason)
+				err := rc.writeFrame(opClose, body)
+				if err == nil {
+					_, err = rc.readClose()
+				}
+				done <- sent{body, err}
+			})
+			for _, c := range closeCases() {
+				cases <- c
+				ep, err := p.dial(u)
+				if err != nil {
+					t.Fatalf("%s: dial: %v", c.name, err)
+				}
+				rep, err := ep.readClose()
+				ep.Close()
+				s := <-done
+				checkReport(t, p, c, rep, err)
+				if s.err != nil {
+					t.Errorf("%s: no answering Close: %v", c.name, s.err)
+				}
+			}
+		})
+	}
+}
+
+// checkReport checks what a peer told its user about a Close that wsclose
+// encoded: the same code and reason, or, for a code the pinned version is
+// known to refuse, an error.
+func checkReport(t *testing.T, p peer, c closeCase, rep report, err error) {
+	t.Helper()
+	if slices.Contains(p.refuses, c.code) {
+		if err == nil {
+			t.Errorf("%s: %s %s reported %+v; it used to refuse %d, update peer.refuses and README.md", c.name, p.name, p.version, rep, c.code)
+		}
+		return
+	}
+	if err != nil {
+		t.Errorf("%s: peer reported %v", c.name, err)
+		return
+	}
+	if diff := cmp.Diff(report{c.code, c.reason}, rep); diff != "" {
+		t.Errorf("%s: peer report mismatch (-want +got):\n%s", c.name, diff)
+	}
+}

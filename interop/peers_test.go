@@ -1,0 +1,228 @@
+package interop
+
+// Adapters that drive each peer library through its own public API, as its
+// users do: accept or dial, close with a code and reason, and read until the
+// library reports the other side's close.
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	coder "github.com/coder/websocket"
+	"github.com/gobwas/ws"
+	"github.com/gobwas/ws/wsutil"
+	gorilla "github.com/gorilla/websocket"
+)
+
+// endpoint is one peer library's side of a connection.
+type endpoint interface {
+	// closeWith sends a Close frame with code and reason through the
+	// library's API and waits, briefly, for the closing handshake.
+	closeWith(code int, reason string) error
+	// readClose reads until the library reports the connection closed and
+	// returns what it reports: the code and reason of a close, or an error.
+	readClose() (report, error)
+	Close() error
+}
+
+// report is what a library tells its user about a close.
+type report struct {
+	Code   int
+	Reason string
+}
+
+// peer is one library under test.
+type peer struct {
+	name    string
+	version string
+	// refuses lists the sendable codes the pinned version fails the
+	// connection on when it receives them, instead of reporting them to
+	// its user. Every entry is a deviation from the IANA registry,
+	// explained in README.md; the tests assert the list, so that a change
+	// in the peer shows up.
+	refuses []int
+	accept  func(w http.ResponseWriter, r *http.Request) (endpoint, error)
+	dial    func(url string) (endpoint, error)
+}
+
+var peers = []peer{
+	{
+		name: "gorilla/websocket", version: "v1.5.3",
+		// validReceivedCloseCodes has no entry for 1014.
+		refuses: []int{1014},
+		accept: func(w http.ResponseWriter, r *http.Request) (endpoint, error) {
+			up := gorilla.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+			c, err := up.Upgrade(w, r, nil)
+			if err != nil {
+				return nil, err
+			}
+			return gorillaEndpoint{c}, nil
+		},
+		dial: func(url string) (endpoint, error) {
+			d := gorilla.Dialer{HandshakeTimeout: ioTimeout}
+			c, _, err := d.Dial(url, nil)
+			if err != nil {
+				return nil, err
+			}
+			return gorillaEndpoint{c}, nil
+		},
+	},
+	{
+		name: "coder/websocket", version: "v1.8.15",
+		accept: func(w http.ResponseWriter, r *http.Request) (endpoint, error) {
+			c, err := coder.Accept(w, r, nil)
+			if err != nil {
+				return nil, err
+			}
+			return coderEndpoint{c}, nil
+		},
+		dial: func(url string) (endpoint, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+			defer cancel()
+			c, _, err := coder.Dial(ctx, url, nil)
+			if err != nil {
+				return nil, err
+			}
+			return coderEndpoint{c}, nil
+		},
+	},
+	{
+		name: "gobwas/ws", version: "v1.5.0",
+		// CheckCloseFrameData refuses the 1000–2999 codes it does not define.
+		refuses: []int{1012, 1013, 1014},
+		accept: func(w http.ResponseWriter, r *http.Request) (endpoint, error) {
+			c, _, _, err := ws.UpgradeHTTP(r, w)
+			if err != nil {
+				return nil, err
+			}
+			return gobwasEndpoint{c, ws.StateServerSide}, nil
+		},
+		dial: func(url string) (endpoint, error) {
+			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+			defer cancel()
+			c, br, _, err := ws.Dial(ctx, url)
+			if err != nil {
+				return nil, err
+			}
+			if br != nil {
+				// The server's first frames came with the handshake response
+				// and wait in br: read them first (ws.Dial's documentation).
+				c = bufferedConn{c, io.MultiReader(br, c)}
+			}
+			return gobwasEndpoint{c, ws.StateClientSide}, nil
+		},
+	},
+}
+
+type gorillaEndpoint struct{ c *gorilla.Conn }
+
+func (e gorillaEndpoint) closeWith(code int, reason string) error {
+	msg := gorilla.FormatCloseMessage(code, reason)
+	if err := e.c.WriteControl(gorilla.CloseMessage, msg, time.Now().Add(ioTimeout)); err != nil {
+		return err
+	}
+	e.c.SetReadDeadline(time.Now().Add(ioTimeout))
+	for { // read the answering Close, which gorilla reports as an error
+		if _, _, err := e.c.ReadMessage(); err != nil {
+			return nil
+		}
+	}
+}
+
+func (e gorillaEndpoint) readClose() (report, error) {
+	e.c.SetReadDeadline(time.Now().Add(ioTimeout))
+	for {
+		_, _, err := e.c.ReadMessage()
+		if err == nil {
+			continue
+		}
+		var ce *gorilla.CloseError
+		if errors.As(err, &ce) {
+			return report{ce.Code, ce.Text}, nil
+		}
+		return report{}, err
+	}
+}
+
+func (e gorillaEndpoint) Close() error { return e.c.Close() }
+
+type coderEndpoint struct{ c *coder.Conn }
+
+func (e coderEndpoint) closeWith(code int, reason string) error {
+	// Close performs the closing handshake: it waits for the other side's
+	// Close frame.
+	return e.c.Close(coder.StatusCode(code), reason)
+}
+
+func (e coderEndpoint) readClose() (report, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+	defer cancel()
+	for {
+		_, _, err := e.c.Read(ctx)
+		if err == nil {
+			continue
+		}
+		var ce coder.CloseError
+		if errors.As(err, &ce) {
+			return report{int(ce.Code), ce.Reason}, nil
+		}
+		return report{}, err
+	}
+}
+
+func (e coderEndpoint) Close() error { return e.c.CloseNow() }
+
+type gobwasEndpoint struct {
+	c     net.Conn
+	state ws.State
+}
+
+func (e gobwasEndpoint) closeWith(code int, reason string) error {
+	body := ws.NewCloseFrameBody(ws.StatusCode(code), reason)
+	var err error
+	if e.state.ClientSide() {
+		err = wsutil.WriteClientMessage(e.c, ws.OpClose, body)
+	} else {
+		err = wsutil.WriteServerMessage(e.c, ws.OpClose, body)
+	}
+	if err != nil {
+		return err
+	}
+	_, _ = e.readClose() // the answering Close
+	return nil
+}
+
+func (e gobwasEndpoint) readClose() (report, error) {
+	e.c.SetReadDeadline(time.Now().Add(ioTimeout))
+	for {
+		var err error
+		if e.state.ClientSide() {
+			_, _, err = wsutil.ReadServerData(e.c)
+		} else {
+			_, _, err = wsutil.ReadClientData(e.c)
+		}
+		if err == nil {
+			continue
+		}
+		var ce wsutil.ClosedError
+		if errors.As(err, &ce) {
+			return report{int(ce.Code), ce.Reason}, nil
+		}
+		return report{}, err
+	}
+}
+
+func (e gobwasEndpoint) Close() error { return e.c.Close() }
+
+// bufferedConn is a net.Conn whose reads begin with what a handshake
+// reader had buffered.
+type bufferedConn struct {
+	net.Conn
+	r io.Reader
+}
+
+func (c bufferedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
