@@ -280,3 +280,51 @@ func checkReport(t *testing.T, p peer, c closeCase, rep report, err error) {
 		t.Errorf("%s: peer report mismatch (-want +got):\n%s", c.name, diff)
 	}
 }
+
+// TestPeerSendsOverLongReason asks each peer, as server, to close with a
+// 124-byte reason whose last character, ß, spans bytes 122 and 123: one byte
+// too many for a Close frame (RFC 6455 §5.5). What each pinned version does
+// is asserted: gorilla/websocket and coder/websocket refuse to send it;
+// gobwas/ws crops the reason to 123 bytes, cutting the ß in two, so its
+// peer receives a reason that is not UTF-8. wsclose.TruncateReason cuts
+// before the ß instead.
+func TestPeerSendsOverLongReason(t *testing.T) {
+	reason := "x" + german123 // 124 bytes; ß at bytes 122–123
+	want := map[string]string{
+		"gorilla/websocket": "refused",
+		"coder/websocket":   "refused",
+		"gobwas/ws":         "sent 125 bytes: wsclose: close reason is not valid UTF-8 at offset 122",
+	}
+	for _, p := range peers {
+		t.Run(p.name, func(t *testing.T) {
+			ps := startPeerServer(t, p)
+			addr := strings.TrimPrefix(ps.URL, "http://")
+			rc, err := dialRaw(addr, ps.path("send", closeCase{code: 1000, reason: reason}))
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, rerr := rc.readClose()
+			if rerr == nil {
+				_ = rc.writeFrame(opClose, body)
+			}
+			rc.Close()
+			res := <-ps.reports
+			var got string
+			switch {
+			case res.err != nil:
+				got = "refused"
+			case rerr != nil:
+				got = "sent nothing: " + rerr.Error()
+			default:
+				_, _, perr := wsclose.ParsePayload(body)
+				got = fmt.Sprintf("sent %d bytes: %v", len(body), perr)
+			}
+			if got != want[p.name] {
+				t.Errorf("%s %s: %s, want %s", p.name, p.version, got, want[p.name])
+			}
+		})
+	}
+	if got := wsclose.TruncateReason(reason); got != reason[:122] {
+		t.Errorf("TruncateReason cut to %d bytes, want 122", len(got))
+	}
+}
