@@ -1,0 +1,204 @@
+package interop
+
+// Side-by-side benchmarks of the same Close bodies: parse and check, and
+// encode, with wsclose, gobwas/ws, gorilla/websocket and the floor (a
+// 16-bit load, a range check and utf8.Valid). bench.sh runs them with
+// -count 10 and prints a benchstat comparison; sub-benchmarks are named
+// class=…/impl=… so that benchstat can put the implementations side by side
+// (benchstat -col /impl).
+//
+// The peers check less than wsclose (see README.md): gobwas/ws's
+// CheckCloseFrameData accepts codes of 5000 and above, and its
+// PutCloseFrameBody and gorilla/websocket's FormatCloseMessage check
+// nothing. coder/websocket exports no parser or encoder for Close bodies.
+
+import (
+	"encoding/binary"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/gobwas/ws"
+	gorilla "github.com/gorilla/websocket"
+	"github.com/wsclose/wsclose"
+)
+
+// japanese123 is 41 characters of 3 bytes.
+const japanese123 = "サーバーは保守作業のため一時的に停止しています。しばらくしてから再度接続してくださ"
+
+type benchClass struct {
+	name   string
+	code   wsclose.Code
+	reason string
+	body   []byte
+}
+
+func benchClasses() []benchClass {
+	classes := []benchClass{
+		{name: "ShortASCII", code: wsclose.GoingAway, reason: "going away"},
+		{name: "ASCII123", code: wsclose.NormalClosure, reason: strings.Repeat("x", 123)},
+		{name: "CJK123", code: wsclose.Unauthorized, reason: japanese123},
+	}
+	for i, c := range classes {
+		body, err := wsclose.AppendPayload(nil, c.code, c.reason)
+		if err != nil {
+			panic(err)
+		}
+		classes[i].body = body
+	}
+	return classes
+}
+
+func floorParse(p []byte) bool {
+	c := binary.BigEndian.Uint16(p)
+	return c >= 1000 && c <= 4999 && utf8.Valid(p[2:])
+}
+
+// parseImpls are the parsers compared.
+var parseImpls = []string{"wsclose", "gobwas", "floor"}
+
+// benchParse is the loop for one implementation and class, written out
+// for each so that the call is direct, as in a user's code.
+func benchParse(impl string, p []byte) func(*testing.B) {
+	return func(b *testing.B) {
+		b.ReportAllocs()
+		b.SetBytes(int64(len(p)))
+		switch impl {
+		case "wsclose":
+			for b.Loop() {
+				if _, _, err := wsclose.ParsePayloadBytes(p); err != nil {
+					b.Fatal(err)
+				}
+			}
+		case "gobwas":
+			for b.Loop() {
+				code, reason := ws.ParseCloseFrameDataUnsafe(p)
+				if err := ws.CheckCloseFrameData(code, reason); err != nil {
+					b.Fatal(err)
+				}
+			}
+		case "floor":
+			for b.Loop() {
+				if !floorParse(p) {
+					b.Fatal("refused")
+				}
+			}
+		}
+	}
+}
+
+func BenchmarkParseCheck(b *testing.B) {
+	for _, c := range benchClasses() {
+		for _, impl := range parseImpls {
+			b.Run("class="+c.name+"/impl="+impl, benchParse(impl, c.body))
+		}
+	}
+}
+
+func BenchmarkEncode(b *testing.B) {
+	for _, c := range benchClasses() {
+		b.Run("class="+c.name+"/impl=wsclose", func(b *testing.B) {
+			b.ReportAllocs()
+			dst := make([]byte, 0, wsclose.MaxPayloadLen)
+			for b.Loop() {
+				if _, err := wsclose.AppendPayload(dst, c.code, c.reason); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("class="+c.name+"/impl=gobwas-put", func(b *testing.B) {
+			b.ReportAllocs()
+			dst := make([]byte, 2+len(c.reason))
+			for b.Loop() {
+				ws.PutCloseFrameBody(dst, ws.StatusCode(c.code), c.reason)
+			}
+		})
+		b.Run("class="+c.name+"/impl=gobwas-new", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkBody = ws.NewCloseFrameBody(ws.StatusCode(c.code), c.reason)
+			}
+		})
+		b.Run("class="+c.name+"/impl=gorilla", func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkBody = gorilla.FormatCloseMessage(int(c.code), c.reason)
+			}
+		})
+		b.Run("class="+c.name+"/impl=floor", func(b *testing.B) {
+			b.ReportAllocs()
+			dst := make([]byte, 0, wsclose.MaxPayloadLen)
+			for b.Loop() {
+				if c.code < 1000 || c.code > 4999 || !utf8.ValidString(c.reason) {
+					b.Fatal("refused")
+				}
+				dst = append(binary.BigEndian.AppendUint16(dst[:0], uint16(c.code)), c.reason...)
+			}
+		})
+	}
+}
+
+// sinkBody keeps encoded bodies alive, as a connection's write would, so
+// that the compiler cannot keep them on the stack.
+var sinkBody []byte
+
+// TestAllocations states the allocation figures the README gives: wsclose
+// allocates nothing where gobwas/ws's NewCloseFrameBody and
+// gorilla/websocket's FormatCloseMessage allocate the body.
+func TestAllocations(t *testing.T) {
+	for _, c := range benchClasses() {
+		dst := make([]byte, 0, wsclose.MaxPayloadLen)
+		got := map[string]float64{
+			"wsclose parse":  testing.AllocsPerRun(100, func() { _, _, _ = wsclose.ParsePayloadBytes(c.body) }),
+			"wsclose encode": testing.AllocsPerRun(100, func() { _, _ = wsclose.AppendPayload(dst, c.code, c.reason) }),
+			"gobwas new":     testing.AllocsPerRun(100, func() { sinkBody = ws.NewCloseFrameBody(ws.StatusCode(c.code), c.reason) }),
+			"gorilla format": testing.AllocsPerRun(100, func() { sinkBody = gorilla.FormatCloseMessage(int(c.code), c.reason) }),
+		}
+		want := map[string]float64{"wsclose parse": 0, "wsclose encode": 0, "gobwas new": 1, "gorilla format": 1}
+		for k, w := range want {
+			if got[k] != w {
+				t.Errorf("%s %s: %v allocations, want %v", c.name, k, got[k], w)
+			}
+		}
+	}
+}
+
+var compare = flag.Bool("compare", false, "time wsclose against gobwas/ws on parse+check and fail above 1.10×")
+
+// TestParseNotSlowerThanGobwas times parse+check of wsclose and gobwas/ws
+// in the same run, round after round, and fails when the median ratio of a
+// class passes 1.10 (the machine's noise). It runs with -compare, as
+// bench.sh does.
+func TestParseNotSlowerThanGobwas(t *testing.T) {
+	if !*compare {
+		t.Skip("timing runs with -compare")
+	}
+	const rounds, limit = 7, 1.10
+	for _, c := range benchClasses() {
+		var ratios, ours, theirs []float64
+		for range rounds {
+			w := nsPerOp(benchParse("wsclose", c.body))
+			g := nsPerOp(benchParse("gobwas", c.body))
+			ratios, ours, theirs = append(ratios, w/g), append(ours, w), append(theirs, g)
+		}
+		msg := fmt.Sprintf("%-10s wsclose %6.2f ns/op, gobwas/ws %6.2f ns/op, median ratio %.2f", c.name, median(ours), median(theirs), median(ratios))
+		t.Log(msg)
+		if median(ratios) > limit {
+			t.Errorf("%s: above %.2f", msg, limit)
+		}
+	}
+}
+
+func nsPerOp(f func(*testing.B)) float64 {
+	r := testing.Benchmark(f)
+	return float64(r.T.Nanoseconds()) / float64(r.N)
+}
+
+func median(xs []float64) float64 {
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
