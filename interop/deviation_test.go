@@ -282,6 +282,6 @@ func checkGenerated(t *testing.T, file, begin, end, want string) {
 		return
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("%s is not what the peers do now; run `go test -run TestDeviationTable -update` and explain the change (-observed +committed):\n%s", file, diff)
+		t.Errorf("%s is not what was observed now; run the test with -update and explain the change (-observed +committed):\n%s", file, diff)
 	}
 }

@@ -186,3 +186,25 @@ func (c *rawConn) readClose() ([]byte, error) {
 }
 
 func (c *rawConn) Close() error { return c.conn.Close() }
+
+// upgradeHTTP does the server's half of the opening handshake inside an
+// HTTP handler, taking the connection over from net/http.
+func upgradeHTTP(w http.ResponseWriter, r *http.Request) (*rawConn, error) {
+	key := r.Header.Get("Sec-WebSocket-Key")
+	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || key == "" {
+		http.Error(w, "not a WebSocket handshake", http.StatusBadRequest)
+		return nil, errors.New("not a WebSocket handshake")
+	}
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return nil, err
+	}
+	conn.SetDeadline(time.Now().Add(ioTimeout))
+	resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+		"Sec-WebSocket-Accept: " + acceptKey(key) + "\r\n\r\n"
+	if _, err := io.WriteString(conn, resp); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return &rawConn{conn: conn, br: brw.Reader}, nil
+}
