@@ -26,8 +26,8 @@ func AppendPayload(dst []byte, c Code, reason string) ([]byte, error) {
 	return appendPayloadSlow(dst, c, reason)
 }
 
-// appendPayloadSlow is AppendPayload for the body that is empty or refused:
-// kept out of AppendPayload so that the common case can be inlined.
+// appendPayloadSlow is AppendPayload for the body that is empty or refused,
+// kept apart so that the common case stays a short, straight path.
 func appendPayloadSlow(dst []byte, c Code, reason string) ([]byte, error) {
 	if c == NoStatusReceived && reason == "" {
 		return dst, nil
@@ -73,8 +73,8 @@ func ParsePayloadBytes(p []byte) (Code, []byte, error) {
 }
 
 // parsePayloadSlow is ParsePayloadBytes for the body that is empty or
-// refused, in the order the checks are documented: kept out of
-// ParsePayloadBytes so that the common case can be inlined.
+// refused, in the order the checks are documented, kept apart so that the
+// common case stays a short, straight path.
 func parsePayloadSlow(p []byte) (Code, []byte, error) {
 	switch {
 	case len(p) == 0:

@@ -20,9 +20,7 @@ import (
 )
 
 const (
-	opText  = 0x1
 	opClose = 0x8
-	opPing  = 0x9
 
 	// ioTimeout bounds every exchange with a peer, so that no test hangs.
 	ioTimeout = 3 * time.Second

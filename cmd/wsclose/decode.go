@@ -64,7 +64,7 @@ func runDecode(c *invocation) int {
 	}
 	code, reason, err := wsclose.ParsePayload(body)
 	res.ReasonBytes = max(len(body)-2, 0)
-	if len(body) >= 2 || len(body) == 0 {
+	if len(body) != 1 { // a 1-byte body holds no code
 		n := int(code)
 		res.Code = &n
 		res.Name = code.Name()

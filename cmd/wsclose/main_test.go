@@ -90,23 +90,19 @@ func TestDecodeInputs(t *testing.T) {
 		stdin string
 		args  []string
 	}{
-		{"plain", "", []string{"03e84f4b"}},
-		{"spaces", "", []string{"03 e8 4f 4b"}},
-		{"separate arguments", "", []string{"03", "e8", "4f", "4b"}},
-		{"colons", "", []string{"03:e8:4f:4b"}},
-		{"0x prefix", "", []string{"0x03e84f4b"}},
-		{"0x per byte", "", []string{"0x03 0xe8 0x4f 0x4b"}},
-		{"upper case", "", []string{"03E84F4B"}},
-		{"stdin", "03e8\n4f4b\n", []string{"-"}},
+		{"plain", "", []string{"--json", "03e84f4b"}},
+		{"spaces", "", []string{"--json", "03 e8 4f 4b"}},
+		{"separate arguments", "", []string{"--json", "03", "e8", "4f", "4b"}},
+		{"colons", "", []string{"--json", "03:e8:4f:4b"}},
+		{"0x prefix", "", []string{"--json", "0x03e84f4b"}},
+		{"0x per byte", "", []string{"--json", "0x03 0xe8 0x4f 0x4b"}},
+		{"upper case", "", []string{"--json", "03E84F4B"}},
+		{"stdin", "03e8\n4f4b\n", []string{"--json", "-"}},
 		{"flag after the argument", "", []string{"03e84f4b", "--json"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			args := append([]string{"decode", "--json"}, tt.args...)
-			if tt.name == "flag after the argument" {
-				args = append([]string{"decode"}, tt.args...)
-			}
-			got := runArgs(tt.stdin, args...)
+			got := runArgs(tt.stdin, append([]string{"decode"}, tt.args...)...)
 			if diff := cmp.Diff(outcome{want, "", 0}, got); diff != "" {
 				t.Errorf("mismatch (-want +got):\n%s", diff)
 			}
