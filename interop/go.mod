@@ -15,6 +15,7 @@ require (
 require (
 	github.com/go-json-experiment/json v0.0.0-20260213210345-44df1a37e875 // indirect
 	github.com/gobwas/httphead v0.1.0 // indirect
+	github.com/google/licensecheck v0.3.1 // indirect
 	golang.org/x/text v0.34.0 // indirect
 )
 

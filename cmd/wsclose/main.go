@@ -8,6 +8,7 @@
 //	                                     print the Close body for CODE and REASON as hex
 //	wsclose explain [--json] [CODE...]   what a code means and who may send it
 //	wsclose check [--json] CODE [REASON] what a browser's close(CODE, REASON) does
+//	wsclose version                      the module and Go versions (also --version)
 //
 // HEX may be written 03e8…, 03 e8 …, 03:e8:… or 0x03e8…; "-" reads it from
 // standard input. Exit status: 0 when all is well, 1 when the input is
@@ -42,6 +43,7 @@ Usage:
   wsclose explain [--json] [CODE...]     what a code means and who may send it;
                                          with no CODE, the whole registry
   wsclose check [--json] CODE [REASON]   what a browser's close(CODE, REASON) does
+  wsclose version                        the module and Go versions (also --version)
 
 HEX may be written 03e8..., "03 e8 ...", 03:e8:... or 0x03e8...; "-" reads it
 from standard input. A whole frame (first byte 0x88, masked or not), as a
@@ -101,6 +103,13 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, usage)
+		return exitOK
+	case "version", "-version", "--version":
+		if len(args) > 1 {
+			fmt.Fprintf(stderr, "wsclose version: takes no arguments\n\n%s", usage)
+			return exitUsage
+		}
+		fmt.Fprint(stdout, versionLine())
 		return exitOK
 	}
 	cmd, ok := commands[args[0]]

@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -357,6 +358,22 @@ func shellWords(t *testing.T, line string) []string {
 	return words
 }
 
+// versionPattern is the line "wsclose --version" prints: the module version
+// ("(devel)", a pseudo-version or a tag), the Go version and the platform.
+var versionPattern = regexp.MustCompile(`^wsclose (\(devel\)|v\S+) go1\.\d+\S* \S+/\S+\n$`)
+
+func TestVersion(t *testing.T) {
+	for _, args := range [][]string{{"--version"}, {"-version"}, {"version"}} {
+		got := runArgs("", args...)
+		if got.Exit != 0 || got.Stderr != "" || !versionPattern.MatchString(got.Stdout) {
+			t.Errorf("%v: %+v, want exit 0 and a line matching %s", args, got, versionPattern)
+		}
+	}
+	if got := runArgs("", "version", "x"); got.Exit != 2 || got.Stdout != "" {
+		t.Errorf("version x: %+v, want a usage error", got)
+	}
+}
+
 // TestBinary builds the command and runs it as a user would, with
 // arguments and with standard input.
 func TestBinary(t *testing.T) {
@@ -379,6 +396,15 @@ func TestBinary(t *testing.T) {
 	err = cmd.Run()
 	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 1 || !strings.Contains(stderr.String(), "1007") {
 		t.Errorf("wsclose decode - with a lone surrogate: %v, stderr %q; want exit 1 naming 1007", err, stderr.String())
+	}
+	out, err = exec.Command(bin, "--version").Output()
+	if err != nil || !versionPattern.Match(out) {
+		t.Errorf("wsclose --version: %v, %q; want a line matching %s", err, out, versionPattern)
+	}
+	// go run does not stamp a version from the VCS: it says (devel).
+	out, err = exec.Command("go", "run", ".", "--version").Output()
+	if err != nil || !versionPattern.Match(out) {
+		t.Errorf("go run . --version: %v, %q; want a line matching %s", err, out, versionPattern)
 	}
 	err = exec.Command(bin).Run()
 	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 2 {
