@@ -18,9 +18,9 @@ type inputClass struct {
 }
 
 var inputClasses = []inputClass{
-	{"ShortASCII", GoingAway, "going away"},
-	{"ASCII123", NormalClosure, strings.Repeat("x", 123)},
-	{"CJK123", Unauthorized, japanese123},
+	{"ShortASCII", StatusGoingAway, "going away"},
+	{"ASCII123", StatusNormalClosure, strings.Repeat("x", 123)},
+	{"CJK123", StatusUnauthorized, japanese123},
 }
 
 func (ic inputClass) payload() []byte {
@@ -54,7 +54,7 @@ func benchParse(p []byte) func(*testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(p)))
 		for b.Loop() {
-			if _, _, err := ParsePayloadBytes(p); err != nil {
+			if _, _, err := ParsePayload(p); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -99,7 +99,7 @@ func benchFloorAppend(ic inputClass) func(*testing.B) {
 	}
 }
 
-func BenchmarkParsePayloadBytes(b *testing.B) {
+func BenchmarkParsePayload(b *testing.B) {
 	for _, ic := range inputClasses {
 		b.Run(ic.name, benchParse(ic.payload()))
 	}
@@ -108,21 +108,6 @@ func BenchmarkParsePayloadBytes(b *testing.B) {
 func BenchmarkFloorParse(b *testing.B) {
 	for _, ic := range inputClasses {
 		b.Run(ic.name, benchFloorParse(ic.payload()))
-	}
-}
-
-func BenchmarkParsePayload(b *testing.B) {
-	for _, ic := range inputClasses {
-		p := ic.payload()
-		b.Run(ic.name, func(b *testing.B) {
-			b.ReportAllocs()
-			b.SetBytes(int64(len(p)))
-			for b.Loop() {
-				if _, _, err := ParsePayload(p); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
 	}
 }
 
@@ -194,15 +179,47 @@ func BenchmarkCode(b *testing.B) {
 	b.Run("ValidateCode", func(b *testing.B) {
 		b.ReportAllocs()
 		for i := 0; b.Loop(); i++ {
-			_ = ValidateCode(Code(1000 + i%15))
+			_ = ValidateCode(1000 + i%15)
 		}
 	})
 	b.Run("String", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
-			_ = BadGateway.String()
+			_ = StatusBadGateway.String()
 		}
 	})
+}
+
+func BenchmarkAppendScriptClose(b *testing.B) {
+	for _, ic := range inputClasses {
+		u := utf16Of(ic.reason)
+		dst := make([]byte, 0, MaxPayloadLen)
+		b.Run(ic.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := AppendScriptClose(dst, 1000, true, u); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func BenchmarkAppendFailure(b *testing.B) {
+	dst := make([]byte, 0, MaxPayloadLen)
+	for _, p := range []struct {
+		name string
+		body []byte
+	}{{"InvalidCode", []byte{0x03, 0xed}}, {"InvalidUTF8", []byte("\x03\xe8a\xff")}} {
+		_, _, err := ParsePayload(p.body)
+		wrapped := fmt.Errorf("reading close frame: %w", err)
+		b.Run(p.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = AppendFailure(dst, wrapped)
+			}
+		})
+	}
 }
 
 func utf16Of(s string) []uint16 {
@@ -224,6 +241,8 @@ func TestAllocations(t *testing.T) {
 		t.Skip("instrumented builds allocate")
 	}
 	dst := make([]byte, 0, MaxPayloadLen)
+	_, _, refused := ParsePayload([]byte("\x03\xe8\xed\xa0\x80"))
+	wrappedFailure := fmt.Errorf("reading close frame: %w", refused)
 	var u16 [][]uint16
 	long := map[string]string{}
 	for _, ic := range inputClasses {
@@ -235,15 +254,16 @@ func TestAllocations(t *testing.T) {
 		max  float64
 		f    func(ic inputClass, u []uint16, p []byte)
 	}{
-		{"ValidateCode", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ValidateCode(ic.code) }},
-		{"ValidateAppCode", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ValidateAppCode(int(ic.code)) }},
+		{"ValidateCode", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ValidateCode(int(ic.code)) }},
+		{"ValidateScriptCode", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ValidateScriptCode(int(ic.code)) }},
 		{"ClampCode", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ClampCode(float64(ic.code) + 0.5) }},
 		{"ValidateReason", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ValidateReason(ic.reason) }},
 		{"ValidateReasonUTF16", 0, func(_ inputClass, u []uint16, _ []byte) { _ = ValidateReasonUTF16(u) }},
 		{"ReasonLenUTF16", 0, func(_ inputClass, u []uint16, _ []byte) { _ = ReasonLenUTF16(u) }},
 		{"AppendPayload", 0, func(ic inputClass, _ []uint16, _ []byte) { _, _ = AppendPayload(dst, ic.code, ic.reason) }},
-		{"ParsePayloadBytes", 0, func(_ inputClass, _ []uint16, p []byte) { _, _, _ = ParsePayloadBytes(p) }},
-		{"ParsePayload", 1, func(_ inputClass, _ []uint16, p []byte) { _, _, _ = ParsePayload(p) }},
+		{"ParsePayload", 0, func(_ inputClass, _ []uint16, p []byte) { _, _, _ = ParsePayload(p) }},
+		{"AppendScriptClose", 0, func(ic inputClass, u []uint16, _ []byte) { _, _ = AppendScriptClose(dst, 1000, true, u) }},
+		{"AppendFailure", 0, func(_ inputClass, _ []uint16, _ []byte) { _ = AppendFailure(dst, wrappedFailure) }},
 		{"TruncateReason", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = TruncateReason(ic.reason) }},
 		{"TruncateReason/cut", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = TruncateReason(long[ic.name]) }},
 		{"String", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ic.code.String() }},
@@ -267,7 +287,7 @@ func TestAllocations(t *testing.T) {
 	}
 }
 
-var floorFlag = flag.Bool("floor", false, "time ParsePayloadBytes and AppendPayload against the floor and fail above 1.25×")
+var floorFlag = flag.Bool("floor", false, "time ParsePayload and AppendPayload against the floor and fail above 1.25×")
 
 // TestSpeedAgainstFloor times parse and append against the floor in the
 // same run, round after round, and fails when the median ratio of a class is

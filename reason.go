@@ -1,8 +1,6 @@
 package wsclose
 
 import (
-	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
@@ -14,18 +12,25 @@ import (
 // code (§5.5.1). The WHATWG close() method throws "SyntaxError" past it.
 const MaxReasonLen = MaxPayloadLen - 2
 
-// ValidateReason reports whether reason may be sent as a close reason, and
-// is the check a receiver applies to one (RFC 6455 §5.5.1: "the data MUST
-// be UTF-8-encoded"; §8.1: invalid UTF-8 fails the connection).
+// ValidateReason checks a close reason, to be sent or received. It returns
+// nil if reason is at most [MaxReasonLen] bytes of well-formed UTF-8.
+// Otherwise it returns a [*ReasonError]: over 123 bytes (checked first) it
+// matches [ErrReasonTooLong]; a surrogate code point encoded as UTF-8 (bytes
+// ED A0..BF 80..BF, as CESU-8 and WTF-8 write them) matches
+// [ErrLoneSurrogate]; any other ill-formed UTF-8 matches [ErrInvalidUTF8],
+// and the error's Offset is where the first ill-formed sequence starts.
+// Unicode noncharacters and a leading byte order mark are well-formed and
+// pass. ValidateReason does not allocate for valid input.
 //
-// The length is checked first: more than [MaxReasonLen] bytes gives an error
-// matching [ErrReasonTooLong]. Then the encoding: a surrogate code point
-// encoded as UTF-8 (bytes ED A0..BF 80..BF, as CESU-8 and WTF-8 write them)
-// gives [ErrLoneSurrogate], and any other ill-formed UTF-8 gives
-// [ErrInvalidUTF8]. Errors are [*ReasonError]s that name the offset of the
-// first ill-formed sequence. Unicode noncharacters and a leading byte order
-// mark are well-formed and pass. ValidateReason does not allocate for valid
-// input.
+// RFC 6455 §5.5.1 on the Close body:
+//
+//	Following the 2-byte integer, the body MAY contain UTF-8-encoded data
+//	with value /reason/, the interpretation of which is not defined by this
+//	specification.
+//
+// and §8.1: "When an endpoint is to interpret a byte stream as UTF-8 but
+// finds that the byte stream is not, in fact, a valid UTF-8 stream, that
+// endpoint MUST _Fail the WebSocket Connection_."
 func ValidateReason(reason string) error {
 	if len(reason) > MaxReasonLen {
 		return &ReasonError{Err: ErrReasonTooLong, Len: len(reason), Offset: -1}
@@ -60,86 +65,6 @@ func isEncodedSurrogate(s string) bool {
 	return len(s) >= 3 && s[0] == 0xED &&
 		s[1] >= 0xA0 && s[1] <= 0xBF &&
 		s[2] >= 0x80 && s[2] <= 0xBF
-}
-
-// ReasonLenUTF16 returns the length in bytes of UTF-8 that a reason given as
-// UTF-16 code units (a JavaScript string) has once a browser converts it to
-// a USVString, as WebSocket.close() does (Web IDL, USVString): each unpaired
-// surrogate counts 3 bytes, as U+FFFD. Compare it with [MaxReasonLen] to
-// decide close()'s "SyntaxError". It does not allocate.
-func ReasonLenUTF16(reason []uint16) int {
-	n, _ := scanUTF16(reason)
-	return n
-}
-
-// ValidateReasonUTF16 is the strict check of a reason given as UTF-16 code
-// units. The length after USVString conversion ([ReasonLenUTF16]) is checked
-// first: over [MaxReasonLen] gives an error matching [ErrReasonTooLong]. Then
-// any unpaired surrogate gives [ErrLoneSurrogate], with the index of the
-// first as the [*ReasonError]'s Offset.
-//
-// Browsers are not strict: WebSocket.close() replaces unpaired surrogates
-// with U+FFFD ([ReasonFromUTF16]) and sends the result. Use this check where
-// a lone surrogate should be reported rather than repaired. It does not
-// allocate for valid input.
-func ValidateReasonUTF16(reason []uint16) error {
-	n, lone := scanUTF16(reason)
-	switch {
-	case n > MaxReasonLen:
-		return &ReasonError{Err: ErrReasonTooLong, Len: n, Offset: -1}
-	case lone >= 0:
-		return &ReasonError{Err: ErrLoneSurrogate, Len: n, Offset: lone}
-	}
-	return nil
-}
-
-// scanUTF16 returns the UTF-8 length of reason after USVString conversion
-// and the index of its first unpaired surrogate, or -1 if it has none.
-func scanUTF16(reason []uint16) (n, lone int) {
-	lone = -1
-	for i := 0; i < len(reason); i++ {
-		u := reason[i]
-		switch {
-		case u < 0x80:
-			n++
-		case u < 0x800:
-			n += 2
-		case isHighSurrogate(u) && i+1 < len(reason) && isLowSurrogate(reason[i+1]):
-			n += 4
-			i++
-		case isHighSurrogate(u) || isLowSurrogate(u):
-			n += 3 // as U+FFFD
-			if lone < 0 {
-				lone = i
-			}
-		default:
-			n += 3
-		}
-	}
-	return n, lone
-}
-
-func isHighSurrogate(u uint16) bool { return u >= 0xD800 && u <= 0xDBFF }
-func isLowSurrogate(u uint16) bool  { return u >= 0xDC00 && u <= 0xDFFF }
-
-// ReasonFromUTF16 converts a reason given as UTF-16 code units to the
-// string a browser sends: Web IDL's conversion to USVString replaces each
-// unpaired surrogate with U+FFFD, and the WHATWG close() method encodes the
-// result as UTF-8. The length is not checked; see [ValidateReason].
-func ReasonFromUTF16(reason []uint16) string {
-	var b strings.Builder
-	b.Grow(ReasonLenUTF16(reason))
-	for i := 0; i < len(reason); i++ {
-		r := rune(reason[i])
-		if isHighSurrogate(reason[i]) && i+1 < len(reason) && isLowSurrogate(reason[i+1]) {
-			r = utf16.DecodeRune(r, rune(reason[i+1]))
-			i++
-		} else if utf16.IsSurrogate(r) {
-			r = utf8.RuneError
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // DecodeReason decodes received reason bytes the way a browser fills in

@@ -96,23 +96,6 @@ func TestValidateReason(t *testing.T) {
 	}
 }
 
-func TestReasonErrorMessages(t *testing.T) {
-	tests := []struct {
-		err  error
-		want string
-	}{
-		{ValidateReason(strings.Repeat("a", 124)), "wsclose: close reason longer than 123 bytes: 124 bytes"},
-		{ValidateReason("ok\xff"), "wsclose: close reason is not valid UTF-8 at offset 2"},
-		{ValidateReason("\xed\xa0\x80"), "wsclose: close reason contains a lone surrogate at offset 0"},
-		{ValidateReasonUTF16([]uint16{'a', 0xDC00}), "wsclose: close reason contains a lone surrogate at offset 1"},
-	}
-	for _, tt := range tests {
-		if got := tt.err.Error(); got != tt.want {
-			t.Errorf("Error() = %q, want %q", got, tt.want)
-		}
-	}
-}
-
 // TestValidateReasonAgainstReference compares ValidateReason with RFC 3629's
 // grammar over every string of one and two bytes and over random strings
 // built from the bytes that matter.

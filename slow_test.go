@@ -47,8 +47,8 @@ func slowValid(code int) bool {
 	return false
 }
 
-// slowAppValid is the WHATWG close() code rule.
-func slowAppValid(code int) bool {
+// slowScriptValid is the WHATWG close() code rule.
+func slowScriptValid(code int) bool {
 	return code == 1000 || (3000 <= code && code <= 4999)
 }
 
@@ -68,7 +68,7 @@ func slowName(code int) string {
 	if name, ok := ianaRegistry[code]; ok {
 		return name
 	}
-	return [...]string{"not used", "unassigned", "registered range", "private use", "out of range"}[slowClass(code)]
+	return [...]string{"not used", "unassigned", "library range", "private use", "out of range"}[slowClass(code)]
 }
 
 func slowString(code int) string {
@@ -132,6 +132,32 @@ func slowValidateReason(s string) (offset int, err error) {
 		i += n
 	}
 	return -1, nil
+}
+
+// slowParsePayload is ParsePayload from RFC 6455's text, one rule after the
+// other in the order the documentation gives: an empty body has no status
+// (§7.1.5), the code takes two bytes (§5.5.1), a control frame holds at most
+// 125 (§5.5), the code must be one an endpoint may send (§7.4), and the
+// reason must be UTF-8 (§5.5.1, §8.1). The code is returned whenever the
+// body has two bytes; the reason only without error.
+func slowParsePayload(p []byte) (code int, reason string, err error) {
+	switch {
+	case len(p) == 0:
+		return 1005, "", nil
+	case len(p) == 1:
+		return 0, "", ErrPayloadTooShort
+	}
+	code = int(p[0])<<8 | int(p[1])
+	switch {
+	case len(p) > 125:
+		return code, "", ErrPayloadTooLong
+	case !slowValid(code):
+		return code, "", ErrInvalidCode
+	}
+	if _, err := slowValidateReason(string(p[2:])); err != nil {
+		return code, "", err
+	}
+	return code, string(p[2:]), nil
 }
 
 // slowFromUTF16 is the USVString conversion by the standard library's

@@ -38,9 +38,9 @@ type benchClass struct {
 
 func benchClasses() []benchClass {
 	classes := []benchClass{
-		{name: "ShortASCII", code: wsclose.GoingAway, reason: "going away"},
-		{name: "ASCII123", code: wsclose.NormalClosure, reason: strings.Repeat("x", 123)},
-		{name: "CJK123", code: wsclose.Unauthorized, reason: japanese123},
+		{name: "ShortASCII", code: wsclose.StatusGoingAway, reason: "going away"},
+		{name: "ASCII123", code: wsclose.StatusNormalClosure, reason: strings.Repeat("x", 123)},
+		{name: "CJK123", code: wsclose.StatusUnauthorized, reason: japanese123},
 	}
 	for i, c := range classes {
 		body, err := wsclose.AppendPayload(nil, c.code, c.reason)
@@ -69,7 +69,7 @@ func benchParse(impl string, p []byte) func(*testing.B) {
 		switch impl {
 		case "wsclose":
 			for b.Loop() {
-				if _, _, err := wsclose.ParsePayloadBytes(p); err != nil {
+				if _, _, err := wsclose.ParsePayload(p); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -152,7 +152,7 @@ func TestAllocations(t *testing.T) {
 	for _, c := range benchClasses() {
 		dst := make([]byte, 0, wsclose.MaxPayloadLen)
 		got := map[string]float64{
-			"wsclose parse":  testing.AllocsPerRun(100, func() { _, _, _ = wsclose.ParsePayloadBytes(c.body) }),
+			"wsclose parse":  testing.AllocsPerRun(100, func() { _, _, _ = wsclose.ParsePayload(c.body) }),
 			"wsclose encode": testing.AllocsPerRun(100, func() { _, _ = wsclose.AppendPayload(dst, c.code, c.reason) }),
 			"gobwas new":     testing.AllocsPerRun(100, func() { sinkBody = ws.NewCloseFrameBody(ws.StatusCode(c.code), c.reason) }),
 			"gorilla format": testing.AllocsPerRun(100, func() { sinkBody = gorilla.FormatCloseMessage(int(c.code), c.reason) }),

@@ -91,8 +91,8 @@ func deviationCases(t *testing.T) []deviationCase {
 	// names no status for it: Autobahn TestSuite case 7.5.1 takes 1002 as
 	// well as the 1007 wsclose sends (§7.4.1), and so does this table.
 	for i, c := range cases {
-		if v := verdictOf(c.body); !v.ok && v.code == wsclose.InvalidPayloadData && !slices.Contains(c.allowed, wsclose.ProtocolError) {
-			cases[i].allowed = append(c.allowed, wsclose.ProtocolError)
+		if v := verdictOf(c.body); !v.ok && v.code == wsclose.StatusInvalidPayloadData && !slices.Contains(c.allowed, wsclose.StatusProtocolError) {
+			cases[i].allowed = append(c.allowed, wsclose.StatusProtocolError)
 		}
 	}
 	return cases

@@ -134,7 +134,7 @@ type parsed struct {
 
 func parseBody(body []byte) parsed {
 	c, r, err := wsclose.ParsePayload(body)
-	p := parsed{Code: c, Reason: r}
+	p := parsed{Code: c, Reason: string(r)}
 	if err != nil {
 		p.Err = err.Error()
 	}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"unicode/utf16"
 	"unicode/utf8"
 
 	"github.com/wsclose/wsclose"
@@ -23,9 +24,10 @@ type checkResult struct {
 }
 
 // runCheck does what the WHATWG close(code, reason) method does with a
-// number and a string: Web IDL's [Clamp] unsigned short conversion of the
-// code, the code rule (InvalidAccessError), the 123-byte reason rule
-// (SyntaxError), and the body sent.
+// number and a string, through wsclose.AppendScriptClose: Web IDL's
+// [Clamp] unsigned short conversion of the code, the code rule
+// (InvalidAccessError), the 123-byte reason rule (SyntaxError), and the
+// body sent.
 func runCheck(c *invocation) int {
 	f, err := strconv.ParseFloat(c.args[0], 64)
 	if err != nil && !errors.Is(err, strconv.ErrRange) { // 1e999 is Infinity, as in JavaScript
@@ -41,10 +43,7 @@ func runCheck(c *invocation) int {
 		}
 		res.Reason = &reason
 	}
-	err = wsclose.ValidateAppCode(int(code))
-	if err == nil {
-		err = wsclose.ValidateReason(reason)
-	}
+	body, err := wsclose.AppendScriptClose(nil, f, true, utf16.Encode([]rune(reason)))
 	if err != nil {
 		res.Exception = wsclose.DOMExceptionName(err)
 		res.Error = err.Error()
@@ -57,10 +56,6 @@ func runCheck(c *invocation) int {
 			}
 		}
 		return exitInvalid
-	}
-	body, err := wsclose.AppendPayload(nil, code, reason)
-	if err != nil { // not reached: close()'s codes and reasons are all sendable
-		return c.fail("%v", err)
 	}
 	h := hex.EncodeToString(body)
 	res.OK, res.Body = true, &h

@@ -70,13 +70,14 @@ func runDecode(c *invocation) int {
 		res.Name = code.Name()
 		res.Class = code.Class().String()
 		res.Sendable = code.Valid()
-		res.ScriptAllowed = wsclose.ValidateAppCode(n) == nil
+		res.ScriptAllowed = wsclose.ValidateScriptCode(n) == nil
 	}
 	if err != nil {
 		res.Error = err.Error()
 		res.FailCode = int(wsclose.FailureCode(err))
 	} else {
-		res.Reason = &reason
+		r := string(reason)
+		res.Reason = &r
 	}
 
 	if c.json {

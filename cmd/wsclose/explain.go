@@ -40,7 +40,7 @@ func rangeMeaning(c wsclose.Code) string {
 		return "not used (RFC 6455 §7.4.2)"
 	case wsclose.ClassProtocol:
 		return "unassigned: reserved for this protocol and published extensions (RFC 6455 §7.4.2)"
-	case wsclose.ClassRegistered:
+	case wsclose.ClassLibrary:
 		return "for libraries, frameworks and applications, registered with IANA first come, first served; not registered yet"
 	case wsclose.ClassPrivate:
 		return "private use: agreed between the two ends, never registered (RFC 6455 §7.4.2)"
@@ -58,22 +58,38 @@ func meaning(c wsclose.Code) string {
 // sender says who may put c in a Close frame.
 func sender(c wsclose.Code) string {
 	switch {
-	case wsclose.ValidateAppCode(int(c)) == nil:
+	case wsclose.ValidateScriptCode(int(c)) == nil:
 		return "yes: any endpoint, and a browser script through close()"
 	case c.Valid():
 		return "yes, by an endpoint; a browser script's close() throws InvalidAccessError"
 	}
-	return "never: " + wsclose.ValidateCode(c).Error()
+	return "never: " + neverSent(c)
+}
+
+// neverSent explains, with the rule's source, why no endpoint may send c:
+// the explanation that wsclose's short error texts leave to this command.
+func neverSent(c wsclose.Code) string {
+	switch {
+	case c == 1004:
+		return "1004 is reserved (RFC 6455 §7.4.1)"
+	case c == wsclose.StatusNoStatusReceived, c == wsclose.StatusAbnormalClosure, c == wsclose.StatusTLSHandshake:
+		return c.String() + " must not be set in a Close frame; it is only reported (RFC 6455 §7.4.1)"
+	case c.Class() == wsclose.ClassNotUsed:
+		return "0–999 are not used (RFC 6455 §7.4.2)"
+	case c.Class() == wsclose.ClassProtocol:
+		return "1016–2999 are unassigned; only a published extension may define them (RFC 6455 §7.4.2, IANA registry)"
+	}
+	return "codes of 5000 and above are not defined (RFC 6455 §7.4.2)"
 }
 
 // closeEvent says what a page's CloseEvent shows for c.
 func closeEvent(c wsclose.Code) string {
 	switch {
-	case c == wsclose.NoStatusReceived:
+	case c == wsclose.StatusNoStatusReceived:
 		return "code 1005 when the peer's Close frame had an empty body, as after close() with no code"
-	case c == wsclose.AbnormalClosure:
+	case c == wsclose.StatusAbnormalClosure:
 		return "code 1006, wasClean false, when the connection was lost or failed without a closing handshake"
-	case c == wsclose.TLSHandshake:
+	case c == wsclose.StatusTLSHandshake:
 		return "reserved for reporting a failed TLS handshake; it never arrives in a Close frame"
 	case c.Valid():
 		return "code " + strconv.Itoa(int(c)) + " with the peer's reason, wasClean true, after a clean closing handshake"
@@ -101,7 +117,7 @@ func explainOne(c wsclose.Code) explainResult {
 		Registered:    c.Registered(),
 		Meaning:       meaning(c),
 		Sendable:      c.Valid(),
-		ScriptAllowed: wsclose.ValidateAppCode(int(c)) == nil,
+		ScriptAllowed: wsclose.ValidateScriptCode(int(c)) == nil,
 		CloseEvent:    closeEvent(c),
 	}
 }
@@ -168,7 +184,7 @@ func explainRegistry(c *invocation) int {
 	for _, row := range registryRows {
 		who := "never"
 		switch {
-		case wsclose.ValidateAppCode(int(row.code)) == nil:
+		case wsclose.ValidateScriptCode(int(row.code)) == nil:
 			who = "endpoint, script"
 		case row.code.Valid():
 			who = "endpoint"
