@@ -103,7 +103,7 @@ func TestClassString(t *testing.T) {
 	want := map[Class]string{
 		ClassNotUsed:        "0–999 not used",
 		ClassProtocol:       "1000–2999 protocol",
-		ClassLibrary:     "3000–3999 library",
+		ClassLibrary:        "3000–3999 library",
 		ClassPrivate:        "4000–4999 private use",
 		ClassOutOfRange:     "5000–65535 out of range",
 		ClassOutOfRange + 1: "Class(5)",
@@ -195,4 +195,3 @@ func TestClampCodeAgainstMath(t *testing.T) {
 		}
 	}
 }
-

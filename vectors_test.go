@@ -8,8 +8,8 @@ package wsclose
 
 import (
 	"encoding/hex"
-	"errors"
 	"encoding/json"
+	"errors"
 	"os"
 	"strconv"
 	"strings"
