@@ -39,6 +39,12 @@ var (
 	// (125) bytes: "All control frames MUST have a payload length of 125
 	// bytes or less" (RFC 6455 §5.5).
 	ErrPayloadTooLong = errors.New("wsclose: close payload longer than 125 bytes")
+	// ErrCloseSent reports that this end already sent its Close frame, or
+	// failed the connection, so no other Close may be sent
+	// ([Handshake.Close]): an endpoint sends one Close frame at most, and
+	// "MUST NOT send any more data frames after sending a Close frame"
+	// (RFC 6455 §5.5.1).
+	ErrCloseSent = errors.New("wsclose: close frame already sent")
 )
 
 // CodeError records a rejected close code. It unwraps to [ErrInvalidCode].
@@ -279,7 +285,7 @@ func ownError(err error) error {
 func isSentinel(err error) bool {
 	switch err {
 	case ErrInvalidCode, ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate,
-		ErrPayloadTooShort, ErrPayloadTooLong:
+		ErrPayloadTooShort, ErrPayloadTooLong, ErrCloseSent:
 		return true
 	}
 	return false

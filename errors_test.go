@@ -49,7 +49,7 @@ func TestErrorMappings(t *testing.T) {
 }
 
 // sentinels are the package's exported sentinel errors.
-var sentinels = []error{ErrInvalidCode, ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate, ErrPayloadTooShort, ErrPayloadTooLong}
+var sentinels = []error{ErrInvalidCode, ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate, ErrPayloadTooShort, ErrPayloadTooLong, ErrCloseSent}
 
 // checkErrorText checks that err's text may be sent as a close reason, as
 // implementations send it: printable ASCII, at most MaxReasonLen bytes,

@@ -188,3 +188,58 @@ func FuzzClampCode(f *testing.F) {
 		}
 	})
 }
+
+// FuzzHandshake runs call sequences decoded from the input on a Handshake
+// and the slow reference with checkHandshake: the answers agree, no call
+// panics, at most one body is handed out to send, each parses, and the Event
+// is final once TCP is closed. The first byte picks the role; then each op
+// byte picks a call, and the bytes after it its arguments.
+func FuzzHandshake(f *testing.F) {
+	f.Add([]byte{1, 0, 0x03, 0xe8, 3, 'b', 'y', 'e', 1, 2, 0x03, 0xe8, 3}) // client closes, peer echoes, TCP closes
+	f.Add([]byte{2, 1, 2, 0x03, 0xe9, 3})                                  // server: peer closes first
+	f.Add([]byte{2, 0, 0x0f, 0xa0, 0, 1, 2, 0x0f, 0xa1, 3})                // both close at once
+	f.Add([]byte{1, 0, 0x03, 0xe8, 0, 1, 1, 0x03, 3})                      // the peer's reply is 1 byte
+	f.Add([]byte{1, 3})                                                    // TCP drops while open
+	f.Add([]byte{2, 2, 1, 0, 0x03, 0xe8, 0, 3, 2, 0})                      // Fail, then Close, TCP, Fail
+	f.Add([]byte{0, 1, 0, 1, 0, 1, 1, 0xff})                               // a role that is neither
+	f.Fuzz(func(t *testing.T, in []byte) {
+		if len(in) == 0 {
+			return
+		}
+		role := Role(in[0] % 3) // 0 is neither Client nor Server
+		var ops []hsOp
+		// take returns the next n bytes of in, fewer at its end.
+		take := func(n int) []byte {
+			n = min(n, len(in))
+			b := in[:n]
+			in = in[n:]
+			return b
+		}
+		take(1)
+		for len(in) > 0 && len(ops) < 16 {
+			switch op := take(1)[0]; op % 4 {
+			case 0:
+				var code Code
+				if b := take(2); len(b) == 2 {
+					code = Code(b[0])<<8 | Code(b[1])
+				}
+				n := 0
+				if b := take(1); len(b) == 1 {
+					n = int(b[0])
+				}
+				ops = append(ops, closeOp(code, string(take(n))))
+			case 1:
+				n := 0
+				if b := take(1); len(b) == 1 {
+					n = int(b[0])
+				}
+				ops = append(ops, hsOp{kind: "receive", body: bytes.Clone(take(n))})
+			case 2:
+				ops = append(ops, failOp(failErrors[int(op/4)%len(failErrors)]))
+			default:
+				ops = append(ops, tcpClosed)
+			}
+		}
+		checkHandshake(t, role, ops)
+	})
+}

@@ -6,7 +6,9 @@ package wsclose
 // input.
 
 import (
+	"errors"
 	"strconv"
+	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -271,4 +273,151 @@ func slowTruncate(s string) string {
 		return s[:boundary]
 	}
 	return s[:runeCut]
+}
+
+// slowHandshake is Handshake written as RFC 6455 §7.1 tells it: a log of
+// what happened on the connection, and every answer found by reading the
+// log. It shares no code with Handshake.
+type slowHandshake struct {
+	role Role
+	log  []slowFact
+}
+
+// slowFact is one thing that happened: "sent" (a Close body was handed out
+// to send), "received" (a valid Close arrived, with its code and reason),
+// "failed" or "tcp closed".
+type slowFact struct {
+	what   string
+	code   int
+	reason string
+}
+
+func (s *slowHandshake) happened(what string) bool {
+	for _, f := range s.log {
+		if f.what == what {
+			return true
+		}
+	}
+	return false
+}
+
+func (s *slowHandshake) note(what string) { s.log = append(s.log, slowFact{what: what}) }
+
+// slowBody is the Close body for code and reason (RFC 6455 §5.5.1), or the
+// error; 1005 with no reason is the empty body.
+func slowBody(code int, reason string) ([]byte, error) {
+	if code == 1005 && reason == "" {
+		return []byte{}, nil
+	}
+	if !slowValid(code) {
+		return nil, ErrInvalidCode
+	}
+	if _, err := slowValidateReason(reason); err != nil {
+		return nil, err
+	}
+	return append([]byte{byte(code >> 8), byte(code)}, reason...), nil
+}
+
+// slowFailure is the Close body that fails the connection after err: 1007
+// for a reason that is not UTF-8, 1002 for the package's other errors
+// (RFC 6455 §7.1.7, §7.4.1), 1011 for anyone else's; the reason is the text
+// of the innermost error whose text begins "wsclose: ", found by
+// unwrapping, or nothing.
+func slowFailure(err error) []byte {
+	code := 1011
+	switch {
+	case errors.Is(err, ErrInvalidUTF8), errors.Is(err, ErrLoneSurrogate):
+		code = 1007
+	case errors.Is(err, ErrInvalidCode), errors.Is(err, ErrPayloadTooShort),
+		errors.Is(err, ErrPayloadTooLong), errors.Is(err, ErrReasonTooLong):
+		code = 1002
+	}
+	body := []byte{byte(code >> 8), byte(code)}
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		if strings.HasPrefix(e.Error(), "wsclose: ") {
+			return append(body, e.Error()...)
+		}
+	}
+	return body
+}
+
+func (s *slowHandshake) Close(code Code, reason string) ([]byte, error) {
+	if s.happened("sent") || s.happened("failed") {
+		return nil, ErrCloseSent
+	}
+	body, err := slowBody(int(code), reason)
+	if err == nil {
+		s.note("sent")
+	}
+	return body, err
+}
+
+func (s *slowHandshake) Receive(body []byte) ([]byte, bool, error) {
+	if s.happened("received") || s.happened("failed") {
+		return nil, false, nil // §7.1.5: the first Close counts; §7.1.7: nothing after a failure
+	}
+	code, reason, err := slowParsePayload(body)
+	if err != nil {
+		s.note("failed")
+		if s.happened("sent") {
+			return nil, false, err
+		}
+		s.note("sent")
+		return slowFailure(err), true, err
+	}
+	s.log = append(s.log, slowFact{what: "received", code: code, reason: reason})
+	if s.happened("sent") {
+		return nil, false, nil
+	}
+	s.note("sent")
+	return body[:min(len(body), 2)], true, nil // §5.5.1: echo the status code
+}
+
+func (s *slowHandshake) Fail(err error) ([]byte, bool) {
+	if s.happened("tcp closed") {
+		return nil, false
+	}
+	s.note("failed")
+	if s.happened("sent") {
+		return nil, false
+	}
+	s.note("sent")
+	return slowFailure(err), true
+}
+
+func (s *slowHandshake) TransportClosed() {
+	if !s.happened("received") {
+		s.note("failed") // §7.1.5: closed with no Close received is 1006
+	}
+	s.note("tcp closed")
+}
+
+func (s *slowHandshake) CloseTransport() bool {
+	if s.happened("tcp closed") {
+		return false
+	}
+	bothWays := s.happened("sent") && s.happened("received")
+	return s.happened("failed") || (s.role == Server && bothWays)
+}
+
+func (s *slowHandshake) State() State {
+	switch {
+	case s.happened("tcp closed"):
+		return StateClosed
+	case len(s.log) > 0:
+		return StateClosing
+	}
+	return StateOpen
+}
+
+func (s *slowHandshake) Event() Event {
+	if s.happened("failed") {
+		return Event{Code: 1006, Failed: true}
+	}
+	for _, f := range s.log {
+		if f.what == "received" {
+			return Event{Code: Code(f.code), Reason: f.reason, WasClean: s.happened("sent")}
+		}
+	}
+	return Event{Code: 1006, Failed: true}
 }

@@ -1,0 +1,496 @@
+package wsclose
+
+import (
+	"bytes"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// hsOp is one call on a Handshake: what the caller's frame reader, its
+// application or its socket tells it.
+type hsOp struct {
+	kind   string // "close", "receive", "fail" or "tcp closed"
+	code   Code   // close
+	reason string // close
+	body   []byte // receive
+	err    error  // fail
+}
+
+func (op hsOp) String() string {
+	switch op.kind {
+	case "close":
+		return fmt.Sprintf("Close(%d, %q)", op.code, op.reason)
+	case "receive":
+		return fmt.Sprintf("Receive(%x)", op.body)
+	case "fail":
+		return fmt.Sprintf("Fail(%v)", op.err)
+	}
+	return "TransportClosed()"
+}
+
+func closeOp(code Code, reason string) hsOp { return hsOp{kind: "close", code: code, reason: reason} }
+func receiveOp(h string) hsOp {
+	b, err := hex.DecodeString(strings.ReplaceAll(h, " ", ""))
+	if err != nil {
+		panic(err)
+	}
+	return hsOp{kind: "receive", body: b}
+}
+func failOp(err error) hsOp { return hsOp{kind: "fail", err: err} }
+
+var tcpClosed = hsOp{kind: "tcp closed"}
+
+// hsAnswer is what one call returned.
+type hsAnswer struct {
+	Send bool   // a body is to be sent
+	Body string // hex of the body when Send
+	Err  error
+}
+
+// handshaker is a Handshake or the slow reference.
+type handshaker interface {
+	Close(Code, string) ([]byte, error)
+	Receive([]byte) ([]byte, bool, error)
+	Fail(error) ([]byte, bool)
+	TransportClosed()
+	CloseTransport() bool
+	State() State
+	Event() Event
+}
+
+func apply(h handshaker, op hsOp) hsAnswer {
+	var body []byte
+	var send bool
+	var err error
+	switch op.kind {
+	case "close":
+		body, err = h.Close(op.code, op.reason)
+		send = err == nil
+	case "receive":
+		body, send, err = h.Receive(op.body)
+	case "fail":
+		body, send = h.Fail(op.err)
+	default:
+		h.TransportClosed()
+	}
+	if !send {
+		return hsAnswer{Err: err}
+	}
+	return hsAnswer{Send: true, Body: hex.EncodeToString(body), Err: err}
+}
+
+// hsSnapshot is what a Handshake answers when asked between calls.
+type hsSnapshot struct {
+	State          State
+	CloseTransport bool
+	Event          Event
+}
+
+func snapshot(h handshaker) hsSnapshot {
+	return hsSnapshot{h.State(), h.CloseTransport(), h.Event()}
+}
+
+// sameSentinel reports whether a and b match the same sentinels, so that a
+// *ReasonError equals the ErrInvalidUTF8 of the reference.
+func sameSentinel(a, b error) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	for _, s := range sentinels {
+		if errors.Is(a, s) != errors.Is(b, s) {
+			return false
+		}
+	}
+	return true
+}
+
+var equateSentinels = cmp.Comparer(sameSentinel)
+
+// checkHandshake runs ops on a Handshake of the given role and on the slow
+// reference, and checks after every call that they answer alike, and the
+// invariants of the closing handshake: at most one body is ever handed out
+// to send, each passes ParsePayload, and once TCP is closed the Event does
+// not change. The table tests, the model test and FuzzHandshake all call it.
+func checkHandshake(t *testing.T, role Role, ops []hsOp) {
+	t.Helper()
+	h, ref := NewHandshake(role), &slowHandshake{role: role}
+	sends := 0
+	var final *Event
+	for i, op := range ops {
+		got, want := apply(h, op), apply(ref, op)
+		if op.kind == "receive" && want.Send && want.Err != nil {
+			// The reference's errors are bare sentinels; the reply must be
+			// its failure body for the error Receive returned.
+			want.Body = hex.EncodeToString(slowFailure(got.Err))
+		}
+		// cmp.Diff only to report: the fuzz target runs this millions of times.
+		if want.Send != got.Send || want.Body != got.Body || !sameSentinel(want.Err, got.Err) {
+			t.Fatalf("%v, step %d %v: mismatch (-reference +Handshake):\n%s", role, i, op, cmp.Diff(want, got, equateSentinels))
+		}
+		gotSnap, wantSnap := snapshot(h), snapshot(ref)
+		if gotSnap != wantSnap {
+			t.Fatalf("%v, after step %d %v: mismatch (-reference +Handshake):\n%s", role, i, op, cmp.Diff(wantSnap, gotSnap))
+		}
+		if got.Send {
+			sends++
+			body, _ := hex.DecodeString(got.Body)
+			if _, _, err := ParsePayload(body); err != nil {
+				t.Fatalf("%v, step %d %v: body %s to send does not parse: %v", role, i, op, got.Body, err)
+			}
+		}
+		if sends > 1 {
+			t.Fatalf("%v, step %d %v: a second Close body to send", role, i, op)
+		}
+		if got.Err != nil && op.kind != "fail" {
+			checkErrorText(t, got.Err)
+		}
+		if final != nil && gotSnap.Event != *final {
+			t.Fatalf("%v, step %d %v: Event changed after TCP closed: %+v, was %+v", role, i, op, gotSnap.Event, *final)
+		}
+		if gotSnap.State == StateClosed && final == nil {
+			e := gotSnap.Event
+			final = &e
+		}
+	}
+}
+
+// Errors for Fail: the package's own, wrapped, and from elsewhere.
+var (
+	_, _, errShort   = ParsePayload([]byte{3})
+	_, _, errBadUTF8 = ParsePayload([]byte("\x03\xe8\xff"))
+	failErrors       = []error{
+		errShort,
+		fmt.Errorf("reading frame: %w", errBadUTF8),
+		ErrInvalidCode,
+		io.ErrUnexpectedEOF,
+		errors.New("message too big for this server"),
+		nil,
+	}
+)
+
+// Rule 1: Close in StateOpen returns AppendPayload's body and records the
+// Close as sent; an invalid code or reason changes nothing; after a Close
+// was sent or the connection failed, ErrCloseSent.
+func TestHandshakeRule1Close(t *testing.T) {
+	h := NewHandshake(Client)
+	if body, err := h.Close(StatusNoStatusReceived, "x"); err == nil || body != nil || h.State() != StateOpen {
+		t.Fatalf("Close(1005, \"x\") = %x, %v, state %v; want an error and nothing recorded", body, err, h.State())
+	}
+	if _, err := h.Close(StatusNormalClosure, strings.Repeat("a", 124)); !errors.Is(err, ErrReasonTooLong) || h.State() != StateOpen {
+		t.Fatalf("Close with a 124-byte reason = %v, state %v", err, h.State())
+	}
+	body, err := h.Close(StatusGoingAway, "bye")
+	if err != nil || hex.EncodeToString(body) != "03e9627965" || h.State() != StateClosing {
+		t.Fatalf("Close(1001, \"bye\") = %x, %v, state %v", body, err, h.State())
+	}
+	if body, err := h.Close(StatusNormalClosure, ""); !errors.Is(err, ErrCloseSent) || body != nil {
+		t.Fatalf("second Close = %x, %v; want ErrCloseSent", body, err)
+	}
+	h = NewHandshake(Server)
+	h.Fail(io.EOF)
+	if _, err := h.Close(StatusNormalClosure, ""); !errors.Is(err, ErrCloseSent) {
+		t.Fatalf("Close after Fail = %v; want ErrCloseSent", err)
+	}
+	if body, err := NewHandshake(Server).Close(StatusNoStatusReceived, ""); err != nil || body == nil || len(body) != 0 {
+		t.Fatalf("Close(1005, \"\") = %#v, %v; want the empty body", body, err)
+	}
+}
+
+// Rule 2: the first valid Close, none sent: recorded, echoed (empty for
+// empty, else the code alone), and counted as sent.
+func TestHandshakeRule2ReceiveFirst(t *testing.T) {
+	for _, tt := range []struct{ body, reply string }{{"", ""}, {"03e9676f696e672061776179", "03e9"}, {"0fa0", "0fa0"}} {
+		h := NewHandshake(Server)
+		body, _ := hex.DecodeString(tt.body)
+		reply, send, err := h.Receive(body)
+		if err != nil || !send || reply == nil || hex.EncodeToString(reply) != tt.reply {
+			t.Fatalf("Receive(%s) = %x, %v, %v; want %s to send", tt.body, reply, send, err, tt.reply)
+		}
+		if len(body) > 0 {
+			body[0] = 0xff // the reply is not the caller's buffer
+			if hex.EncodeToString(reply) != tt.reply {
+				t.Fatalf("reply %x aliases the received body", reply)
+			}
+		}
+		if _, err := h.Close(StatusNormalClosure, ""); !errors.Is(err, ErrCloseSent) {
+			t.Fatalf("Close after the echo = %v; want ErrCloseSent", err)
+		}
+	}
+}
+
+// Rule 3: a valid Close after this end sent one completes the handshake.
+func TestHandshakeRule3ReceiveReply(t *testing.T) {
+	h := NewHandshake(Client)
+	h.Close(StatusNormalClosure, "")
+	reply, send, err := h.Receive([]byte("\x0b\xb8later"))
+	if reply != nil || send || err != nil {
+		t.Fatalf("Receive after Close = %x, %v, %v; want nothing to send", reply, send, err)
+	}
+	h.TransportClosed()
+	want := Event{Code: StatusUnauthorized, Reason: "later", WasClean: true}
+	if diff := cmp.Diff(want, h.Event()); diff != "" {
+		t.Fatalf("Event mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// Rule 4: an invalid body fails the connection; the reply is AppendFailure
+// if no Close was sent; nothing of the body is recorded.
+func TestHandshakeRule4ReceiveInvalid(t *testing.T) {
+	h := NewHandshake(Client)
+	reply, send, err := h.Receive([]byte("\x03\xe8\xed\xa0\x80"))
+	if !errors.Is(err, ErrLoneSurrogate) || !send || !bytes.Equal(reply, AppendFailure(nil, err)) {
+		t.Fatalf("Receive(encoded surrogate) = %x, %v, %v", reply, send, err)
+	}
+	if !h.CloseTransport() || h.Event() != (Event{Code: StatusAbnormalClosure, Failed: true}) {
+		t.Fatalf("after an invalid Close: CloseTransport %v, Event %+v", h.CloseTransport(), h.Event())
+	}
+	h = NewHandshake(Client)
+	h.Close(StatusNormalClosure, "")
+	if reply, send, err := h.Receive([]byte{3}); !errors.Is(err, ErrPayloadTooShort) || send || reply != nil {
+		t.Fatalf("invalid reply to our Close = %x, %v, %v; want the error and nothing to send", reply, send, err)
+	}
+}
+
+// Rule 5: a Close after the first one received is ignored (RFC 6455 §7.1.5
+// counts the first); Chromium fails the connection instead.
+func TestHandshakeRule5SecondClose(t *testing.T) {
+	h := NewHandshake(Client)
+	h.Receive([]byte("\x03\xe8first"))
+	for _, body := range [][]byte{[]byte("\x03\xe9second"), {3}, nil} {
+		if reply, send, err := h.Receive(body); reply != nil || send || err != nil {
+			t.Fatalf("Receive(%x) after a Close = %x, %v, %v; want it ignored", body, reply, send, err)
+		}
+	}
+	h.TransportClosed()
+	want := Event{Code: StatusNormalClosure, Reason: "first", WasClean: true}
+	if diff := cmp.Diff(want, h.Event()); diff != "" {
+		t.Fatalf("Event mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// Rule 6: Fail fails the connection and returns AppendFailure if no Close
+// was sent, else nothing.
+func TestHandshakeRule6Fail(t *testing.T) {
+	for _, err := range failErrors {
+		h := NewHandshake(Server)
+		body, send := h.Fail(err)
+		if !send || !bytes.Equal(body, AppendFailure(nil, err)) || !h.CloseTransport() {
+			t.Fatalf("Fail(%v) = %x, %v, CloseTransport %v", err, body, send, h.CloseTransport())
+		}
+		if body, send := h.Fail(err); send || body != nil {
+			t.Fatalf("second Fail(%v) = %x, %v; want nothing to send", err, body, send)
+		}
+	}
+}
+
+// Rule 7: CloseTransport is true once failed (both roles); for a Server once
+// a Close was sent and received; never for a Client otherwise.
+func TestHandshakeRule7CloseTransport(t *testing.T) {
+	for _, role := range []Role{Client, Server} {
+		h := NewHandshake(role)
+		h.Close(StatusNormalClosure, "")
+		if h.CloseTransport() {
+			t.Fatalf("%v: CloseTransport after our Close alone", role)
+		}
+		h.Receive([]byte{0x03, 0xe8})
+		if got, want := h.CloseTransport(), role == Server; got != want {
+			t.Fatalf("%v: CloseTransport after the handshake = %v, want %v", role, got, want)
+		}
+		h.TransportClosed()
+		if h.CloseTransport() {
+			t.Fatalf("%v: CloseTransport after TCP closed", role)
+		}
+	}
+}
+
+// Rule 8: the Event, before and after TransportClosed.
+func TestHandshakeRule8Event(t *testing.T) {
+	h := NewHandshake(Client)
+	if got := h.Event(); got != (Event{Code: StatusAbnormalClosure, Failed: true}) {
+		t.Fatalf("Event of an open connection = %+v; want what TCP loss now would report", got)
+	}
+	h.Receive(nil)
+	if got := h.Event(); got != (Event{Code: StatusNoStatusReceived, WasClean: true}) {
+		t.Fatalf("Event after an empty Close = %+v", got)
+	}
+	h = NewHandshake(Client)
+	h.Close(StatusNormalClosure, "")
+	h.TransportClosed()
+	if got := h.Event(); got != (Event{Code: StatusAbnormalClosure, Failed: true}) || h.State() != StateClosed {
+		t.Fatalf("Event after TCP loss with no reply = %+v, state %v", got, h.State())
+	}
+}
+
+// Rule 9: no panics for any call sequence, every body to send parses, at
+// most one body to send: random sequences against the reference.
+func TestHandshakeRule9Model(t *testing.T) {
+	rng := rand.New(rand.NewPCG(10, 9))
+	bodies := [][]byte{nil, {3}, {3, 0xe8}, []byte("\x03\xe9bye"), []byte("\x03\xed"), []byte("\x03\xe8\xff"),
+		[]byte("\x13\x88"), append([]byte{3, 0xe8}, strings.Repeat("x", 124)...), []byte("\x0f\xa0\xef\xbb\xbfbom")}
+	codes := []Code{0, 1000, 1001, 1005, 1006, 1014, 1015, 3000, 4999, 5000}
+	reasons := []string{"", "bye", "\xff", strings.Repeat("é", 62)}
+	for range 20000 {
+		ops := make([]hsOp, rng.IntN(7))
+		for i := range ops {
+			switch rng.IntN(5) {
+			case 0:
+				ops[i] = closeOp(codes[rng.IntN(len(codes))], reasons[rng.IntN(len(reasons))])
+			case 1, 2:
+				ops[i] = hsOp{kind: "receive", body: bodies[rng.IntN(len(bodies))]}
+			case 3:
+				ops[i] = failOp(failErrors[rng.IntN(len(failErrors))])
+			default:
+				ops[i] = tcpClosed
+			}
+		}
+		checkHandshake(t, []Role{Client, Server, 0}[rng.IntN(3)], ops)
+	}
+}
+
+// TestHandshakeSituations walks each situation of a close, for both roles:
+// what each call returns, whether this end should close TCP before TCP
+// closes, and the Event after.
+func TestHandshakeSituations(t *testing.T) {
+	closed := Event{Code: StatusAbnormalClosure, Failed: true}
+	tests := []struct {
+		name  string
+		ops   []hsOp
+		want  []hsAnswer
+		close map[Role]bool // CloseTransport just before TCP closes (or at the end)
+		event Event
+	}{
+		{"this end closes first, peer echoes",
+			[]hsOp{closeOp(1000, "bye"), receiveOp("03e8"), tcpClosed},
+			[]hsAnswer{{true, "03e8627965", nil}, {}, {}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 1000, WasClean: true}},
+		{"peer closes first",
+			[]hsOp{receiveOp("03e9 676f696e672061776179"), tcpClosed},
+			[]hsAnswer{{true, "03e9", nil}, {}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 1001, Reason: "going away", WasClean: true}},
+		{"both at once: each reports the other's code",
+			[]hsOp{closeOp(4000, "mine"), receiveOp("0fa1 7468656972"), tcpClosed},
+			[]hsAnswer{{true, "0fa06d696e65", nil}, {}, {}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 4001, Reason: "their", WasClean: true}},
+		{"peer replies with a different code",
+			[]hsOp{closeOp(1000, ""), receiveOp("0bb8"), tcpClosed},
+			[]hsAnswer{{true, "03e8", nil}, {}, {}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 3000, WasClean: true}},
+		{"peer replies empty",
+			[]hsOp{closeOp(1000, ""), receiveOp(""), tcpClosed},
+			[]hsAnswer{{true, "03e8", nil}, {}, {}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 1005, WasClean: true}},
+		{"peer replies invalid",
+			[]hsOp{closeOp(1000, ""), receiveOp("03ed"), tcpClosed},
+			[]hsAnswer{{true, "03e8", nil}, {Err: ErrInvalidCode}, {}},
+			map[Role]bool{Client: true, Server: true},
+			closed},
+		{"peer closes with an invalid body",
+			[]hsOp{receiveOp("03e8 ff"), tcpClosed},
+			[]hsAnswer{{true, hex.EncodeToString(AppendFailure(nil, errBadUTF8)), ErrInvalidUTF8}, {}},
+			map[Role]bool{Client: true, Server: true},
+			closed},
+		{"peer never replies and TCP drops",
+			[]hsOp{closeOp(1000, ""), tcpClosed},
+			[]hsAnswer{{true, "03e8", nil}, {}},
+			map[Role]bool{Client: false, Server: false},
+			closed},
+		{"TCP drops in StateOpen",
+			[]hsOp{tcpClosed},
+			[]hsAnswer{{}},
+			map[Role]bool{Client: false, Server: false},
+			closed},
+		{"Fail in StateOpen",
+			[]hsOp{failOp(io.ErrUnexpectedEOF), tcpClosed},
+			[]hsAnswer{{true, "03f3", nil}, {}},
+			map[Role]bool{Client: true, Server: true},
+			closed},
+		{"Fail after this end's Close",
+			[]hsOp{closeOp(1000, ""), failOp(errShort), tcpClosed},
+			[]hsAnswer{{true, "03e8", nil}, {}, {}},
+			map[Role]bool{Client: true, Server: true},
+			closed},
+		{"Fail after the peer's Close was echoed",
+			[]hsOp{receiveOp("03e8"), failOp(errShort), tcpClosed},
+			[]hsAnswer{{true, "03e8", nil}, {}, {}},
+			map[Role]bool{Client: true, Server: true},
+			closed},
+		{"Fail in StateClosed changes nothing",
+			[]hsOp{receiveOp("03e8"), tcpClosed, failOp(errShort)},
+			[]hsAnswer{{true, "03e8", nil}, {}, {}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 1000, WasClean: true}},
+		{"a second Close is ignored",
+			[]hsOp{receiveOp("03e8"), receiveOp("03e9"), receiveOp("03"), tcpClosed},
+			[]hsAnswer{{true, "03e8", nil}, {}, {}, {}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 1000, WasClean: true}},
+		{"Close after the echo",
+			[]hsOp{receiveOp("03e8"), closeOp(1000, ""), tcpClosed},
+			[]hsAnswer{{true, "03e8", nil}, {Err: ErrCloseSent}, {}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 1000, WasClean: true}},
+		{"an invalid Close call, then a valid one",
+			[]hsOp{closeOp(1006, ""), closeOp(1000, "ok"), receiveOp("03e8"), tcpClosed},
+			[]hsAnswer{{Err: ErrInvalidCode}, {true, "03e86f6b", nil}, {}, {}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 1000, WasClean: true}},
+		{"no status: 1005 sends the empty body",
+			[]hsOp{closeOp(1005, ""), receiveOp(""), tcpClosed},
+			[]hsAnswer{{true, "", nil}, {}, {}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 1005, WasClean: true}},
+		{"a reason with a byte order mark is kept",
+			[]hsOp{receiveOp("0fa0 efbbbf626f6d"), tcpClosed},
+			[]hsAnswer{{true, "0fa0", nil}, {}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 4000, Reason: "\uFEFFbom", WasClean: true}},
+	}
+	for _, tt := range tests {
+		for _, role := range []Role{Client, Server} {
+			t.Run(tt.name+"/"+role.String(), func(t *testing.T) {
+				h := NewHandshake(role)
+				var got []hsAnswer
+				closeTCP := false
+				for _, op := range tt.ops {
+					if op.kind == "tcp closed" {
+						closeTCP = h.CloseTransport()
+					}
+					got = append(got, apply(h, op))
+				}
+				if h.State() != StateClosed {
+					closeTCP = h.CloseTransport()
+				}
+				if diff := cmp.Diff(tt.want, got, equateSentinels); diff != "" {
+					t.Errorf("answers mismatch (-want +got):\n%s", diff)
+				}
+				if closeTCP != tt.close[role] {
+					t.Errorf("CloseTransport before TCP closed = %v, want %v", closeTCP, tt.close[role])
+				}
+				if diff := cmp.Diff(tt.event, h.Event()); diff != "" {
+					t.Errorf("Event mismatch (-want +got):\n%s", diff)
+				}
+				checkHandshake(t, role, tt.ops)
+			})
+		}
+	}
+}
+
+func TestRoleAndStateStrings(t *testing.T) {
+	got := []string{Client.String(), Server.String(), Role(0).String(), StateOpen.String(), StateClosing.String(), StateClosed.String(), State(9).String()}
+	want := []string{"client", "server", "Role(0)", "open", "closing", "closed", "State(9)"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
