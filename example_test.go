@@ -240,3 +240,51 @@ func ExampleCode_Class() {
 	// 1000–2999 protocol
 	// 4000–4999 private use
 }
+
+func ExampleHandshake() {
+	// A server's frame loop: the peer closes first, the server echoes its
+	// code, closes TCP, and reports the close.
+	h := wsclose.NewHandshake(wsclose.Server)
+	reply, send, err := h.Receive([]byte("\x03\xe9going away")) // a Close frame arrived
+	fmt.Printf("send %v: % x, err %v\n", send, reply, err)
+	fmt.Println("close TCP now:", h.CloseTransport())
+	h.TransportClosed() // after conn.Close()
+	fmt.Printf("%+v\n", h.Event())
+	// Output:
+	// send true: 03 e9, err <nil>
+	// close TCP now: true
+	// {Code:1001 (going away) Reason:going away WasClean:true Failed:false}
+}
+
+func ExampleHandshake_clientTimeout() {
+	// A client closes; the server echoes but never closes TCP. The client
+	// waits for the server (RFC 6455 §7.1.1), its own timer fires (Chromium
+	// waits 2 s), it closes TCP itself, and the close is still clean.
+	h := wsclose.NewHandshake(wsclose.Client)
+	body, _ := h.Close(wsclose.StatusNormalClosure, "done")
+	fmt.Printf("send % x\n", body)
+	h.Receive([]byte{0x03, 0xe8})
+	fmt.Println("close TCP now:", h.CloseTransport(), "- wait for the server")
+	h.TransportClosed() // the timer fired and the client closed TCP
+	fmt.Printf("%+v\n", h.Event())
+	// Output:
+	// send 03 e8 64 6f 6e 65
+	// close TCP now: false - wait for the server
+	// {Code:1000 (normal closure) Reason: WasClean:true Failed:false}
+}
+
+func ExampleHandshake_Event() {
+	// A runtime exposing the browser's WebSocket API fires its events from
+	// the Event once the connection is closed (WHATWG WebSockets Standard).
+	h := wsclose.NewHandshake(wsclose.Client)
+	h.Receive([]byte("\x03\xe8\xff")) // the server's Close has a reason that is not UTF-8
+	h.TransportClosed()
+	e := h.Event()
+	if e.Failed {
+		fmt.Println(`dispatch Event("error")`)
+	}
+	fmt.Printf("dispatch CloseEvent(\"close\", {code: %d, reason: %q, wasClean: %v})\n", uint16(e.Code), e.Reason, e.WasClean)
+	// Output:
+	// dispatch Event("error")
+	// dispatch CloseEvent("close", {code: 1006, reason: "", wasClean: false})
+}
