@@ -235,72 +235,21 @@ func utf16Of(s string) []uint16 {
 	return u
 }
 
-// TestAllocations proves the zero-allocation claims of the documentation.
-func TestAllocations(t *testing.T) {
-	if testing.CoverMode() != "" || raceEnabled {
-		t.Skip("instrumented builds allocate")
-	}
-	dst := make([]byte, 0, MaxPayloadLen)
-	_, _, refused := ParsePayload([]byte("\x03\xe8\xed\xa0\x80"))
-	wrappedFailure := fmt.Errorf("reading close frame: %w", refused)
-	var u16 [][]uint16
-	long := map[string]string{}
-	for _, ic := range inputClasses {
-		u16 = append(u16, utf16Of(ic.reason))
-		long[ic.name] = ic.reason + ic.reason
-	}
-	tests := []struct {
-		name string
-		max  float64
-		f    func(ic inputClass, u []uint16, p []byte)
-	}{
-		{"ValidateCode", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ValidateCode(int(ic.code)) }},
-		{"ValidateScriptCode", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ValidateScriptCode(int(ic.code)) }},
-		{"ClampCode", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ClampCode(float64(ic.code) + 0.5) }},
-		{"ValidateReason", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ValidateReason(ic.reason) }},
-		{"ValidateReasonUTF16", 0, func(_ inputClass, u []uint16, _ []byte) { _ = ValidateReasonUTF16(u) }},
-		{"ReasonLenUTF16", 0, func(_ inputClass, u []uint16, _ []byte) { _ = ReasonLenUTF16(u) }},
-		{"AppendPayload", 0, func(ic inputClass, _ []uint16, _ []byte) { _, _ = AppendPayload(dst, ic.code, ic.reason) }},
-		{"ParsePayload", 0, func(_ inputClass, _ []uint16, p []byte) { _, _, _ = ParsePayload(p) }},
-		{"AppendScriptClose", 0, func(ic inputClass, u []uint16, _ []byte) { _, _ = AppendScriptClose(dst, 1000, true, u) }},
-		{"AppendFailure", 0, func(_ inputClass, _ []uint16, _ []byte) { _ = AppendFailure(dst, wrappedFailure) }},
-		{"TruncateReason", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = TruncateReason(ic.reason) }},
-		{"TruncateReason/cut", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = TruncateReason(long[ic.name]) }},
-		{"String", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = ic.code.String() }},
-	}
-	for _, tt := range tests {
-		for i, ic := range inputClasses {
-			p := ic.payload()
-			got := testing.AllocsPerRun(100, func() { tt.f(ic, u16[i], p) })
-			if got > tt.max {
-				t.Errorf("%s(%s): %v allocations, want at most %v", tt.name, ic.name, got, tt.max)
-			}
-		}
-	}
-	// String of every registered code, not only the three above.
-	for c := range Code(5000) {
-		if c.Registered() {
-			if got := testing.AllocsPerRun(10, func() { _ = c.String() }); got != 0 {
-				t.Errorf("Code(%d).String: %v allocations, want 0", c, got)
-			}
-		}
-	}
-}
-
 var floorFlag = flag.Bool("floor", false, "time ParsePayload and AppendPayload against the floor and fail above 1.25×")
 
 // TestSpeedAgainstFloor times parse and append against the floor in the
 // same run, round after round, and fails when the median ratio of a class is
 // above 1.25. Timing wants a quiet machine and no race detector, so it runs
-// only with -floor, as .ci/run does:
+// only with -floor, as bench.sh does; it is not part of CI's pass or fail,
+// where the allocation counts (alloc_test.go) are the deterministic gate:
 //
 //	go test -run TestSpeedAgainstFloor -floor -benchtime 200ms -v
 func TestSpeedAgainstFloor(t *testing.T) {
 	if !*floorFlag {
 		t.Skip("timing runs with -floor")
 	}
-	if raceEnabled || testing.CoverMode() != "" {
-		t.Fatal("-floor needs a build without the race detector or coverage")
+	if testing.CoverMode() != "" {
+		t.Fatal("-floor needs a build without coverage")
 	}
 	const limit, rounds = 1.25, 7
 	for _, ic := range inputClasses {

@@ -1,5 +1,0 @@
-//go:build !race
-
-package wsclose
-
-const raceEnabled = false
