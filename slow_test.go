@@ -342,7 +342,7 @@ func slowFailure(err error) []byte {
 }
 
 func (s *slowHandshake) Close(code Code, reason string) ([]byte, error) {
-	if s.happened("sent") || s.happened("failed") || s.happened("tcp closed") {
+	if s.happened("sent") || s.happened("failed") {
 		return nil, ErrCloseSent
 	}
 	body, err := slowBody(int(code), reason)
@@ -353,7 +353,7 @@ func (s *slowHandshake) Close(code Code, reason string) ([]byte, error) {
 }
 
 func (s *slowHandshake) Receive(body []byte) ([]byte, bool, error) {
-	if s.happened("received") || s.happened("failed") || s.happened("tcp closed") {
+	if s.happened("received") || s.happened("failed") {
 		return nil, false, nil // §7.1.5: the first Close counts; §7.1.7: nothing after a failure
 	}
 	code, reason, err := slowParsePayload(body)
@@ -386,6 +386,9 @@ func (s *slowHandshake) Fail(err error) ([]byte, bool) {
 }
 
 func (s *slowHandshake) TransportClosed() {
+	if !s.happened("received") {
+		s.note("failed") // §7.1.5: closed with no Close received is 1006
+	}
 	s.note("tcp closed")
 }
 
@@ -416,5 +419,5 @@ func (s *slowHandshake) Event() Event {
 			return Event{Code: Code(f.code), Reason: f.reason, WasClean: s.happened("sent")}
 		}
 	}
-	return Event{Code: 1006} // §7.1.5: closed with no Close received; not a failure
+	return Event{Code: 1006, Failed: true}
 }
