@@ -231,10 +231,20 @@ func (h *Handshake) Fail(err error) (body []byte, send bool) {
 // TransportClosed records that the TCP connection is closed, by either
 // side (RFC 6455 §7.1.4). If no valid Close frame was received, the
 // connection counts as failed: its Event is 1006, not clean, with an error
-// event first (§7.1.5: "If _The WebSocket Connection is Closed_ and no Close
+// event first. §7.1.5: "If _The WebSocket Connection is Closed_ and no Close
 // control frame was received by the endpoint (such as could occur if the
 // underlying transport connection is lost), _The WebSocket Connection Close
-// Code_ is considered to be 1006").
+// Code_ is considered to be 1006"; §7.2.1:
+//
+//	If at any point the underlying transport layer connection is
+//	unexpectedly lost, the client MUST _Fail the WebSocket Connection_.
+//
+// and the WHATWG standard fires an error event when the user agent "was
+// required to fail the WebSocket connection". Chromium 156 and Node's
+// undici fire none on a TCP loss (FIN or RST) and report only 1006, not
+// clean: interop's TestBrowserCloseEvent records it. §7.2.2 asks nothing of
+// a server here; a Server is treated alike, which matters only to code that
+// reads Failed.
 func (h *Handshake) TransportClosed() {
 	if !h.received {
 		h.failed = true
