@@ -179,7 +179,7 @@ func TestPeerSends(t *testing.T) {
 				bodies <- body
 			})
 			for _, c := range closeCases() {
-				ep, err := p.dial(u)
+				ep, err := p.dial(u, nil)
 				if err != nil {
 					t.Fatalf("%s: dial: %v", c.name, err)
 				}
@@ -245,7 +245,7 @@ func TestPeerReceives(t *testing.T) {
 			})
 			for _, c := range closeCases() {
 				cases <- c
-				ep, err := p.dial(u)
+				ep, err := p.dial(u, nil)
 				if err != nil {
 					t.Fatalf("%s: dial: %v", c.name, err)
 				}

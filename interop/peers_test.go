@@ -46,8 +46,13 @@ type peer struct {
 	// in the peer shows up.
 	refuses []int
 	accept  func(w http.ResponseWriter, r *http.Request) (endpoint, error)
-	dial    func(url string) (endpoint, error)
+	// dial connects to url; netDial, when not nil, opens the TCP
+	// connection, so that a test can watch what the library does with it.
+	dial func(url string, netDial netDialer) (endpoint, error)
 }
+
+// netDialer opens a TCP connection, as net.Dialer.DialContext does.
+type netDialer = func(ctx context.Context, network, addr string) (net.Conn, error)
 
 var peers = []peer{
 	{
@@ -62,8 +67,8 @@ var peers = []peer{
 			}
 			return gorillaEndpoint{c}, nil
 		},
-		dial: func(url string) (endpoint, error) {
-			d := gorilla.Dialer{HandshakeTimeout: ioTimeout}
+		dial: func(url string, netDial netDialer) (endpoint, error) {
+			d := gorilla.Dialer{HandshakeTimeout: ioTimeout, NetDialContext: netDial}
 			c, _, err := d.Dial(url, nil)
 			if err != nil {
 				return nil, err
@@ -80,10 +85,14 @@ var peers = []peer{
 			}
 			return coderEndpoint{c}, nil
 		},
-		dial: func(url string) (endpoint, error) {
+		dial: func(url string, netDial netDialer) (endpoint, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 			defer cancel()
-			c, _, err := coder.Dial(ctx, url, nil)
+			var opts *coder.DialOptions
+			if netDial != nil {
+				opts = &coder.DialOptions{HTTPClient: &http.Client{Transport: &http.Transport{DialContext: netDial}}}
+			}
+			c, _, err := coder.Dial(ctx, url, opts)
 			if err != nil {
 				return nil, err
 			}
@@ -101,10 +110,10 @@ var peers = []peer{
 			}
 			return gobwasEndpoint{c, ws.StateServerSide}, nil
 		},
-		dial: func(url string) (endpoint, error) {
+		dial: func(url string, netDial netDialer) (endpoint, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 			defer cancel()
-			c, br, _, err := ws.Dial(ctx, url)
+			c, br, _, err := ws.Dialer{NetDial: netDial}.Dial(ctx, url)
 			if err != nil {
 				return nil, err
 			}
@@ -120,9 +129,15 @@ var peers = []peer{
 
 type gorillaEndpoint struct{ c *gorilla.Conn }
 
-func (e gorillaEndpoint) closeWith(code int, reason string) error {
+// sendClose sends a Close frame as gorilla/websocket's documentation says
+// to start the closing handshake, without waiting for the answer.
+func (e gorillaEndpoint) sendClose(code int, reason string) error {
 	msg := gorilla.FormatCloseMessage(code, reason)
-	if err := e.c.WriteControl(gorilla.CloseMessage, msg, time.Now().Add(ioTimeout)); err != nil {
+	return e.c.WriteControl(gorilla.CloseMessage, msg, time.Now().Add(ioTimeout))
+}
+
+func (e gorillaEndpoint) closeWith(code int, reason string) error {
+	if err := e.sendClose(code, reason); err != nil {
 		return err
 	}
 	e.c.SetReadDeadline(time.Now().Add(ioTimeout))
@@ -181,15 +196,18 @@ type gobwasEndpoint struct {
 	state ws.State
 }
 
-func (e gobwasEndpoint) closeWith(code int, reason string) error {
+// sendClose sends a Close frame with the body ws.NewCloseFrameBody makes,
+// without waiting for the answer.
+func (e gobwasEndpoint) sendClose(code int, reason string) error {
 	body := ws.NewCloseFrameBody(ws.StatusCode(code), reason)
-	var err error
 	if e.state.ClientSide() {
-		err = wsutil.WriteClientMessage(e.c, ws.OpClose, body)
-	} else {
-		err = wsutil.WriteServerMessage(e.c, ws.OpClose, body)
+		return wsutil.WriteClientMessage(e.c, ws.OpClose, body)
 	}
-	if err != nil {
+	return wsutil.WriteServerMessage(e.c, ws.OpClose, body)
+}
+
+func (e gobwasEndpoint) closeWith(code int, reason string) error {
+	if err := e.sendClose(code, reason); err != nil {
 		return err
 	}
 	_, _ = e.readClose() // the answering Close
