@@ -103,8 +103,9 @@ type Event struct {
 // gives a peer 60 seconds to answer its Close
 // (kClosingHandshakeTimeoutSeconds) before it closes TCP itself. When such a
 // timer fires, the caller closes TCP and calls TransportClosed; the Event
-// then says what a browser says: a completed handshake stays clean, a
-// missing reply is 1006 and not clean.
+// then says what the standard says: a completed handshake stays clean; a
+// missing reply is 1006, not clean, and a failure (RFC 6455 §7.2.1), with
+// an error event first.
 //
 // Any sequence of calls is safe: none panics, every body returned to send
 // passes [ParsePayload], and at most one body is ever returned to send. A
