@@ -48,43 +48,6 @@ func TestErrorMappings(t *testing.T) {
 	}
 }
 
-// sentinels are the package's exported sentinel errors.
-var sentinels = []error{ErrInvalidCode, ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate, ErrPayloadTooShort, ErrPayloadTooLong, ErrCloseSent}
-
-// checkErrorText checks that err's text may be sent as a close reason, as
-// implementations send it: printable ASCII, at most MaxReasonLen bytes,
-// beginning "wsclose: ".
-func checkErrorText(t *testing.T, err error) {
-	t.Helper()
-	msg := err.Error()
-	if !strings.HasPrefix(msg, "wsclose: ") || len(msg) > MaxReasonLen {
-		t.Fatalf("error text %q (%d bytes): want at most %d bytes beginning %q", msg, len(msg), MaxReasonLen, "wsclose: ")
-	}
-	for i := range len(msg) {
-		if msg[i] < 0x20 || msg[i] > 0x7e {
-			t.Fatalf("error text %q has byte %#x at %d: want printable ASCII", msg, msg[i], i)
-		}
-	}
-}
-
-// checkFailure checks what a receiver does with err, an error of this
-// package: its text is sendable (checkErrorText), FailureCode is 1002 or
-// 1007, and AppendFailure gives a body that parses back to that code and
-// err's text.
-func checkFailure(t *testing.T, err error) {
-	t.Helper()
-	checkErrorText(t, err)
-	fc := FailureCode(err)
-	if fc != StatusProtocolError && fc != StatusInvalidPayloadData {
-		t.Fatalf("FailureCode(%v) = %d, want 1002 or 1007", err, fc)
-	}
-	body := AppendFailure(nil, err)
-	c, reason, perr := ParsePayload(body)
-	if perr != nil || c != fc || string(reason) != err.Error() {
-		t.Fatalf("ParsePayload(AppendFailure(%v)) = %d, %q, %v; want %d and the error's text", err, c, reason, perr, fc)
-	}
-}
-
 func TestSentinelTexts(t *testing.T) {
 	for _, err := range sentinels {
 		checkErrorText(t, err)

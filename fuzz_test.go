@@ -3,13 +3,32 @@ package wsclose
 import (
 	"bytes"
 	"encoding/binary"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 )
+
+// The fuzz targets, and the check helpers that state each property once for
+// the targets, the table tests and the reference tests alike, as net/netip's
+// fuzz_test.go does.
+//
+// This is also the one test file that OSS-Fuzz's build of a target
+// (go-118-fuzz-build, see .ci/libfuzzer) compiles, with its testing shim in
+// place of "testing"; the package's other _test.go files are left out. So
+// everything a target calls is in this file or in slow_test.go, whose slow
+// references import no testing code and are built as a plain file there.
+// Here, use only what the shim's T has: Helper, Fatal, Fatalf, Error,
+// Errorf, Log, Logf, Skip (no Run, Parallel or Context, no testing.TB or B).
 
 // FuzzParsePayload checks received bodies with checkParsePayload: the
 // verdict agrees with the slow reference, an accepted body encodes back to
@@ -77,9 +96,11 @@ func FuzzAppendPayload(f *testing.F) {
 	})
 }
 
-// FuzzReason checks ValidateReason against RFC 3629's grammar and
-// DecodeReason against the WHATWG decoder's steps.
-func FuzzReason(f *testing.F) {
+// FuzzReasonUTF8 checks ValidateReason against RFC 3629's grammar and
+// DecodeReason against the WHATWG decoder's steps. (Not FuzzReason:
+// OSS-Fuzz finds a target by grepping for "func <name>", which would also
+// match FuzzReasonUTF16.)
+func FuzzReasonUTF8(f *testing.F) {
 	f.Add("going away")             // ASCII
 	f.Add("Tschüß")                 // 2-byte letters
 	f.Add("\uFEFFbye")              // a BOM is kept
@@ -243,3 +264,274 @@ func FuzzHandshake(f *testing.F) {
 		checkHandshake(t, role, ops)
 	})
 }
+
+// Error texts, and what a receiver does with an error.
+
+// sentinels are the package's exported sentinel errors.
+var sentinels = []error{ErrInvalidCode, ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate, ErrPayloadTooShort, ErrPayloadTooLong, ErrCloseSent}
+
+// checkErrorText checks that err's text may be sent as a close reason, as
+// implementations send it: printable ASCII, at most MaxReasonLen bytes,
+// beginning "wsclose: ".
+func checkErrorText(t *testing.T, err error) {
+	t.Helper()
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "wsclose: ") || len(msg) > MaxReasonLen {
+		t.Fatalf("error text %q (%d bytes): want at most %d bytes beginning %q", msg, len(msg), MaxReasonLen, "wsclose: ")
+	}
+	for i := range len(msg) {
+		if msg[i] < 0x20 || msg[i] > 0x7e {
+			t.Fatalf("error text %q has byte %#x at %d: want printable ASCII", msg, msg[i], i)
+		}
+	}
+}
+
+// checkFailure checks what a receiver does with err, an error of this
+// package: its text is sendable (checkErrorText), FailureCode is 1002 or
+// 1007, and AppendFailure gives a body that parses back to that code and
+// err's text.
+func checkFailure(t *testing.T, err error) {
+	t.Helper()
+	checkErrorText(t, err)
+	fc := FailureCode(err)
+	if fc != StatusProtocolError && fc != StatusInvalidPayloadData {
+		t.Fatalf("FailureCode(%v) = %d, want 1002 or 1007", err, fc)
+	}
+	body := AppendFailure(nil, err)
+	c, reason, perr := ParsePayload(body)
+	if perr != nil || c != fc || string(reason) != err.Error() {
+		t.Fatalf("ParsePayload(AppendFailure(%v)) = %d, %q, %v; want %d and the error's text", err, c, reason, perr, fc)
+	}
+}
+
+// Received bodies.
+
+// checkParsePayload checks every property of ParsePayload for one received
+// body: the code, reason and error agree with slowParsePayload; a refused
+// body's error is sendable and fails the connection with 1002 or 1007
+// (checkFailure); an accepted body encodes back to the same bytes. The table
+// test, the reference test and FuzzParsePayload all call it.
+func checkParsePayload(t *testing.T, p []byte) {
+	t.Helper()
+	c, reason, err := ParsePayload(p)
+	type verdict struct {
+		Code   Code
+		Reason string
+		Err    error
+	}
+	wantCode, wantReason, wantErr := slowParsePayload(p)
+	want := verdict{Code(wantCode), wantReason, wantErr}
+	if diff := cmp.Diff(want, verdict{c, string(reason), err}, cmpopts.EquateErrors()); diff != "" {
+		t.Fatalf("ParsePayload(%x) mismatch (-want +got):\n%s", p, diff)
+	}
+	if err != nil {
+		checkFailure(t, err)
+		return
+	}
+	again, err := AppendPayload(nil, c, string(reason))
+	if err != nil || !bytes.Equal(again, p) {
+		t.Fatalf("AppendPayload(ParsePayload(%x)) = %x, %v; want the same bytes back", p, again, err)
+	}
+}
+
+// Reasons.
+
+// reasonResult is what ValidateReason said: the sentinel and the detail.
+type reasonResult struct {
+	Err    error
+	Len    int
+	Offset int
+}
+
+func reasonResultOf(err error) reasonResult {
+	if err == nil {
+		return reasonResult{Offset: -1}
+	}
+	var re *ReasonError
+	if !errors.As(err, &re) {
+		return reasonResult{Err: err}
+	}
+	return reasonResult{Err: re.Err, Len: re.Len, Offset: re.Offset}
+}
+
+func checkUTF16(t *testing.T, u []uint16) {
+	t.Helper()
+	want := slowFromUTF16(u)
+	if got := ReasonFromUTF16(u); got != want {
+		t.Fatalf("ReasonFromUTF16(%x) = %q, want %q", u, got, want)
+	}
+	if got := ReasonLenUTF16(u); got != len(want) {
+		t.Fatalf("ReasonLenUTF16(%x) = %d, want %d", u, got, len(want))
+	}
+	var wantErr reasonResult
+	switch lone := slowLoneSurrogate(u); {
+	case len(want) > MaxReasonLen:
+		wantErr = reasonResult{ErrReasonTooLong, len(want), -1}
+	case lone >= 0:
+		wantErr = reasonResult{ErrLoneSurrogate, len(want), lone}
+	default:
+		wantErr = reasonResult{Offset: -1}
+	}
+	if got := reasonResultOf(ValidateReasonUTF16(u)); got != wantErr {
+		t.Fatalf("ValidateReasonUTF16(%x) mismatch (-want +got):\n%s", u, cmp.Diff(wantErr, got, cmpopts.EquateErrors()))
+	}
+}
+
+// The closing handshake: the calls, their answers, and the run against the
+// slow reference.
+
+// hsOp is one call on a Handshake: what the caller's frame reader, its
+// application or its socket tells it.
+type hsOp struct {
+	kind   string // "close", "receive", "fail" or "tcp closed"
+	code   Code   // close
+	reason string // close
+	body   []byte // receive
+	err    error  // fail
+}
+
+func (op hsOp) String() string {
+	switch op.kind {
+	case "close":
+		return fmt.Sprintf("Close(%d, %q)", op.code, op.reason)
+	case "receive":
+		return fmt.Sprintf("Receive(%x)", op.body)
+	case "fail":
+		return fmt.Sprintf("Fail(%v)", op.err)
+	}
+	return "TransportClosed()"
+}
+
+func closeOp(code Code, reason string) hsOp { return hsOp{kind: "close", code: code, reason: reason} }
+
+func failOp(err error) hsOp { return hsOp{kind: "fail", err: err} }
+
+var tcpClosed = hsOp{kind: "tcp closed"}
+
+// hsAnswer is what one call returned.
+type hsAnswer struct {
+	Send bool   // a body is to be sent
+	Body string // hex of the body when Send
+	Err  error
+}
+
+// handshaker is a Handshake or the slow reference.
+type handshaker interface {
+	Close(Code, string) ([]byte, error)
+	Receive([]byte) ([]byte, bool, error)
+	Fail(error) ([]byte, bool)
+	TransportClosed()
+	CloseTransport() bool
+	State() State
+	Event() Event
+}
+
+func apply(h handshaker, op hsOp) hsAnswer {
+	var body []byte
+	var send bool
+	var err error
+	switch op.kind {
+	case "close":
+		body, err = h.Close(op.code, op.reason)
+		send = err == nil
+	case "receive":
+		body, send, err = h.Receive(op.body)
+	case "fail":
+		body, send = h.Fail(op.err)
+	default:
+		h.TransportClosed()
+	}
+	if !send {
+		return hsAnswer{Err: err}
+	}
+	return hsAnswer{Send: true, Body: hex.EncodeToString(body), Err: err}
+}
+
+// hsSnapshot is what a Handshake answers when asked between calls.
+type hsSnapshot struct {
+	State          State
+	CloseTransport bool
+	Event          Event
+}
+
+func snapshot(h handshaker) hsSnapshot {
+	return hsSnapshot{h.State(), h.CloseTransport(), h.Event()}
+}
+
+// sameSentinel reports whether a and b match the same sentinels, so that a
+// *ReasonError equals the ErrInvalidUTF8 of the reference.
+func sameSentinel(a, b error) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	for _, s := range sentinels {
+		if errors.Is(a, s) != errors.Is(b, s) {
+			return false
+		}
+	}
+	return true
+}
+
+var equateSentinels = cmp.Comparer(sameSentinel)
+
+// checkHandshake runs ops on a Handshake of the given role and on the slow
+// reference, and checks after every call that they answer alike, and the
+// invariants of the closing handshake: at most one body is ever handed out
+// to send, each passes ParsePayload, and once TCP is closed the Event does
+// not change. The table tests, the model test and FuzzHandshake all call it.
+func checkHandshake(t *testing.T, role Role, ops []hsOp) {
+	t.Helper()
+	h, ref := NewHandshake(role), &slowHandshake{role: role}
+	sends := 0
+	var final *Event
+	for i, op := range ops {
+		got, want := apply(h, op), apply(ref, op)
+		if op.kind == "receive" && want.Send && want.Err != nil {
+			// The reference's errors are bare sentinels; the reply must be
+			// its failure body for the error Receive returned.
+			want.Body = hex.EncodeToString(slowFailure(got.Err))
+		}
+		// cmp.Diff only to report: the fuzz target runs this millions of times.
+		if want.Send != got.Send || want.Body != got.Body || !sameSentinel(want.Err, got.Err) {
+			t.Fatalf("%v, step %d %v: mismatch (-reference +Handshake):\n%s", role, i, op, cmp.Diff(want, got, equateSentinels))
+		}
+		gotSnap, wantSnap := snapshot(h), snapshot(ref)
+		if gotSnap != wantSnap {
+			t.Fatalf("%v, after step %d %v: mismatch (-reference +Handshake):\n%s", role, i, op, cmp.Diff(wantSnap, gotSnap))
+		}
+		if got.Send {
+			sends++
+			body, _ := hex.DecodeString(got.Body)
+			if _, _, err := ParsePayload(body); err != nil {
+				t.Fatalf("%v, step %d %v: body %s to send does not parse: %v", role, i, op, got.Body, err)
+			}
+		}
+		if sends > 1 {
+			t.Fatalf("%v, step %d %v: a second Close body to send", role, i, op)
+		}
+		if got.Err != nil && op.kind != "fail" {
+			checkErrorText(t, got.Err)
+		}
+		if final != nil && gotSnap.Event != *final {
+			t.Fatalf("%v, step %d %v: Event changed after TCP closed: %+v, was %+v", role, i, op, gotSnap.Event, *final)
+		}
+		if gotSnap.State == StateClosed && final == nil {
+			e := gotSnap.Event
+			final = &e
+		}
+	}
+}
+
+// Errors for Fail: the package's own, wrapped, and from elsewhere.
+var (
+	_, _, errShort   = ParsePayload([]byte{3})
+	_, _, errBadUTF8 = ParsePayload([]byte("\x03\xe8\xff"))
+	failErrors       = []error{
+		errShort,
+		fmt.Errorf("reading frame: %w", errBadUTF8),
+		ErrInvalidCode,
+		io.ErrUnexpectedEOF,
+		errors.New("message too big for this server"),
+		nil,
+	}
+)

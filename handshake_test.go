@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"math/rand/v2"
 	"strings"
@@ -13,29 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// hsOp is one call on a Handshake: what the caller's frame reader, its
-// application or its socket tells it.
-type hsOp struct {
-	kind   string // "close", "receive", "fail" or "tcp closed"
-	code   Code   // close
-	reason string // close
-	body   []byte // receive
-	err    error  // fail
-}
-
-func (op hsOp) String() string {
-	switch op.kind {
-	case "close":
-		return fmt.Sprintf("Close(%d, %q)", op.code, op.reason)
-	case "receive":
-		return fmt.Sprintf("Receive(%x)", op.body)
-	case "fail":
-		return fmt.Sprintf("Fail(%v)", op.err)
-	}
-	return "TransportClosed()"
-}
-
-func closeOp(code Code, reason string) hsOp { return hsOp{kind: "close", code: code, reason: reason} }
+// receiveOp is a Receive of the body h, written in hex (spaces allowed).
 func receiveOp(h string) hsOp {
 	b, err := hex.DecodeString(strings.ReplaceAll(h, " ", ""))
 	if err != nil {
@@ -43,137 +20,6 @@ func receiveOp(h string) hsOp {
 	}
 	return hsOp{kind: "receive", body: b}
 }
-func failOp(err error) hsOp { return hsOp{kind: "fail", err: err} }
-
-var tcpClosed = hsOp{kind: "tcp closed"}
-
-// hsAnswer is what one call returned.
-type hsAnswer struct {
-	Send bool   // a body is to be sent
-	Body string // hex of the body when Send
-	Err  error
-}
-
-// handshaker is a Handshake or the slow reference.
-type handshaker interface {
-	Close(Code, string) ([]byte, error)
-	Receive([]byte) ([]byte, bool, error)
-	Fail(error) ([]byte, bool)
-	TransportClosed()
-	CloseTransport() bool
-	State() State
-	Event() Event
-}
-
-func apply(h handshaker, op hsOp) hsAnswer {
-	var body []byte
-	var send bool
-	var err error
-	switch op.kind {
-	case "close":
-		body, err = h.Close(op.code, op.reason)
-		send = err == nil
-	case "receive":
-		body, send, err = h.Receive(op.body)
-	case "fail":
-		body, send = h.Fail(op.err)
-	default:
-		h.TransportClosed()
-	}
-	if !send {
-		return hsAnswer{Err: err}
-	}
-	return hsAnswer{Send: true, Body: hex.EncodeToString(body), Err: err}
-}
-
-// hsSnapshot is what a Handshake answers when asked between calls.
-type hsSnapshot struct {
-	State          State
-	CloseTransport bool
-	Event          Event
-}
-
-func snapshot(h handshaker) hsSnapshot {
-	return hsSnapshot{h.State(), h.CloseTransport(), h.Event()}
-}
-
-// sameSentinel reports whether a and b match the same sentinels, so that a
-// *ReasonError equals the ErrInvalidUTF8 of the reference.
-func sameSentinel(a, b error) bool {
-	if a == nil || b == nil {
-		return a == b
-	}
-	for _, s := range sentinels {
-		if errors.Is(a, s) != errors.Is(b, s) {
-			return false
-		}
-	}
-	return true
-}
-
-var equateSentinels = cmp.Comparer(sameSentinel)
-
-// checkHandshake runs ops on a Handshake of the given role and on the slow
-// reference, and checks after every call that they answer alike, and the
-// invariants of the closing handshake: at most one body is ever handed out
-// to send, each passes ParsePayload, and once TCP is closed the Event does
-// not change. The table tests, the model test and FuzzHandshake all call it.
-func checkHandshake(t *testing.T, role Role, ops []hsOp) {
-	t.Helper()
-	h, ref := NewHandshake(role), &slowHandshake{role: role}
-	sends := 0
-	var final *Event
-	for i, op := range ops {
-		got, want := apply(h, op), apply(ref, op)
-		if op.kind == "receive" && want.Send && want.Err != nil {
-			// The reference's errors are bare sentinels; the reply must be
-			// its failure body for the error Receive returned.
-			want.Body = hex.EncodeToString(slowFailure(got.Err))
-		}
-		// cmp.Diff only to report: the fuzz target runs this millions of times.
-		if want.Send != got.Send || want.Body != got.Body || !sameSentinel(want.Err, got.Err) {
-			t.Fatalf("%v, step %d %v: mismatch (-reference +Handshake):\n%s", role, i, op, cmp.Diff(want, got, equateSentinels))
-		}
-		gotSnap, wantSnap := snapshot(h), snapshot(ref)
-		if gotSnap != wantSnap {
-			t.Fatalf("%v, after step %d %v: mismatch (-reference +Handshake):\n%s", role, i, op, cmp.Diff(wantSnap, gotSnap))
-		}
-		if got.Send {
-			sends++
-			body, _ := hex.DecodeString(got.Body)
-			if _, _, err := ParsePayload(body); err != nil {
-				t.Fatalf("%v, step %d %v: body %s to send does not parse: %v", role, i, op, got.Body, err)
-			}
-		}
-		if sends > 1 {
-			t.Fatalf("%v, step %d %v: a second Close body to send", role, i, op)
-		}
-		if got.Err != nil && op.kind != "fail" {
-			checkErrorText(t, got.Err)
-		}
-		if final != nil && gotSnap.Event != *final {
-			t.Fatalf("%v, step %d %v: Event changed after TCP closed: %+v, was %+v", role, i, op, gotSnap.Event, *final)
-		}
-		if gotSnap.State == StateClosed && final == nil {
-			e := gotSnap.Event
-			final = &e
-		}
-	}
-}
-
-// Errors for Fail: the package's own, wrapped, and from elsewhere.
-var (
-	_, _, errShort   = ParsePayload([]byte{3})
-	_, _, errBadUTF8 = ParsePayload([]byte("\x03\xe8\xff"))
-	failErrors       = []error{
-		errShort,
-		fmt.Errorf("reading frame: %w", errBadUTF8),
-		ErrInvalidCode,
-		io.ErrUnexpectedEOF,
-		errors.New("message too big for this server"),
-		nil,
-	}
-)
 
 // Rule 1: Close in StateOpen returns AppendPayload's body and records the
 // Close as sent; an invalid code or reason changes nothing; after a Close

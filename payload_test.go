@@ -115,34 +115,6 @@ func TestParsePayload(t *testing.T) {
 	}
 }
 
-// checkParsePayload checks every property of ParsePayload for one received
-// body: the code, reason and error agree with slowParsePayload; a refused
-// body's error is sendable and fails the connection with 1002 or 1007
-// (checkFailure); an accepted body encodes back to the same bytes. The table
-// test, the reference test and FuzzParsePayload all call it.
-func checkParsePayload(t *testing.T, p []byte) {
-	t.Helper()
-	c, reason, err := ParsePayload(p)
-	type verdict struct {
-		Code   Code
-		Reason string
-		Err    error
-	}
-	wantCode, wantReason, wantErr := slowParsePayload(p)
-	want := verdict{Code(wantCode), wantReason, wantErr}
-	if diff := cmp.Diff(want, verdict{c, string(reason), err}, cmpopts.EquateErrors()); diff != "" {
-		t.Fatalf("ParsePayload(%x) mismatch (-want +got):\n%s", p, diff)
-	}
-	if err != nil {
-		checkFailure(t, err)
-		return
-	}
-	again, err := AppendPayload(nil, c, string(reason))
-	if err != nil || !bytes.Equal(again, p) {
-		t.Fatalf("AppendPayload(ParsePayload(%x)) = %x, %v; want the same bytes back", p, again, err)
-	}
-}
-
 func TestParsePayloadAliases(t *testing.T) {
 	p := []byte("\x03\xe8bye")
 	_, reason, err := ParsePayload(p)

@@ -29,24 +29,6 @@ func TestEdgeFixtures(t *testing.T) {
 	}
 }
 
-// reasonResult is what ValidateReason said: the sentinel and the detail.
-type reasonResult struct {
-	Err    error
-	Len    int
-	Offset int
-}
-
-func reasonResultOf(err error) reasonResult {
-	if err == nil {
-		return reasonResult{Offset: -1}
-	}
-	var re *ReasonError
-	if !errors.As(err, &re) {
-		return reasonResult{Err: err}
-	}
-	return reasonResult{Err: re.Err, Len: re.Len, Offset: re.Offset}
-}
-
 func TestValidateReason(t *testing.T) {
 	tests := []struct {
 		name   string
@@ -201,29 +183,6 @@ func TestReasonUTF16AgainstReference(t *testing.T) {
 			u[i] = interestingUnits[rng.IntN(len(interestingUnits))]
 		}
 		checkUTF16(t, u)
-	}
-}
-
-func checkUTF16(t *testing.T, u []uint16) {
-	t.Helper()
-	want := slowFromUTF16(u)
-	if got := ReasonFromUTF16(u); got != want {
-		t.Fatalf("ReasonFromUTF16(%x) = %q, want %q", u, got, want)
-	}
-	if got := ReasonLenUTF16(u); got != len(want) {
-		t.Fatalf("ReasonLenUTF16(%x) = %d, want %d", u, got, len(want))
-	}
-	var wantErr reasonResult
-	switch lone := slowLoneSurrogate(u); {
-	case len(want) > MaxReasonLen:
-		wantErr = reasonResult{ErrReasonTooLong, len(want), -1}
-	case lone >= 0:
-		wantErr = reasonResult{ErrLoneSurrogate, len(want), lone}
-	default:
-		wantErr = reasonResult{Offset: -1}
-	}
-	if got := reasonResultOf(ValidateReasonUTF16(u)); got != wantErr {
-		t.Fatalf("ValidateReasonUTF16(%x) mismatch (-want +got):\n%s", u, cmp.Diff(wantErr, got, cmpopts.EquateErrors()))
 	}
 }
 
