@@ -4,41 +4,21 @@ import (
 	"encoding/binary"
 	"flag"
 	"fmt"
-	"slices"
-	"strings"
 	"testing"
+	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/wsclose/wsclose/internal/closetest"
 )
 
-// inputClass is one kind of Close body the benchmarks measure.
-type inputClass struct {
-	name   string
-	code   Code
-	reason string
-}
+// inputClass is one kind of Close body the benchmarks measure, shared with
+// the interop module.
+type inputClass = closetest.InputClass
 
-var inputClasses = []inputClass{
-	{"ShortASCII", StatusGoingAway, "going away"},
-	{"ASCII123", StatusNormalClosure, strings.Repeat("x", 123)},
-	{"CJK123", StatusUnauthorized, japanese123},
-}
+var inputClasses = closetest.InputClasses
 
-func (ic inputClass) payload() []byte {
-	p, err := AppendPayload(nil, ic.code, ic.reason)
-	if err != nil {
-		panic(err)
-	}
-	return p
-}
-
-// The floor: the least a receiver must do to accept a body, a 16-bit load,
-// a range check and utf8.Valid on the same bytes; and for a sender, the
-// same checks and the copy into the buffer.
-func floorParse(p []byte) bool {
-	c := binary.BigEndian.Uint16(p)
-	return c >= 1000 && c <= 4999 && utf8.Valid(p[2:])
-}
-
+// The floor: for a receiver closetest.FloorParse; for a sender, the same
+// checks and the copy into the buffer.
 func floorAppend(dst []byte, c Code, reason string) []byte {
 	if c < 1000 || c > 4999 || !utf8.ValidString(reason) {
 		return dst
@@ -66,7 +46,7 @@ func benchFloorParse(p []byte) func(*testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(p)))
 		for b.Loop() {
-			if !floorParse(p) {
+			if !closetest.FloorParse(p) {
 				b.Fatal("floor refused the body")
 			}
 		}
@@ -77,9 +57,9 @@ func benchAppend(ic inputClass) func(*testing.B) {
 	return func(b *testing.B) {
 		dst := make([]byte, 0, MaxPayloadLen)
 		b.ReportAllocs()
-		b.SetBytes(int64(2 + len(ic.reason)))
+		b.SetBytes(int64(2 + len(ic.Reason)))
 		for b.Loop() {
-			if _, err := AppendPayload(dst, ic.code, ic.reason); err != nil {
+			if _, err := AppendPayload(dst, Code(ic.Code), ic.Reason); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -90,9 +70,9 @@ func benchFloorAppend(ic inputClass) func(*testing.B) {
 	return func(b *testing.B) {
 		dst := make([]byte, 0, MaxPayloadLen)
 		b.ReportAllocs()
-		b.SetBytes(int64(2 + len(ic.reason)))
+		b.SetBytes(int64(2 + len(ic.Reason)))
 		for b.Loop() {
-			if dst = floorAppend(dst[:0], ic.code, ic.reason); len(dst) == 0 {
+			if dst = floorAppend(dst[:0], Code(ic.Code), ic.Reason); len(dst) == 0 {
 				b.Fatal("floor refused the body")
 			}
 		}
@@ -101,35 +81,35 @@ func benchFloorAppend(ic inputClass) func(*testing.B) {
 
 func BenchmarkParsePayload(b *testing.B) {
 	for _, ic := range inputClasses {
-		b.Run(ic.name, benchParse(ic.payload()))
+		b.Run(ic.Name, benchParse(ic.Body()))
 	}
 }
 
 func BenchmarkFloorParse(b *testing.B) {
 	for _, ic := range inputClasses {
-		b.Run(ic.name, benchFloorParse(ic.payload()))
+		b.Run(ic.Name, benchFloorParse(ic.Body()))
 	}
 }
 
 func BenchmarkAppendPayload(b *testing.B) {
 	for _, ic := range inputClasses {
-		b.Run(ic.name, benchAppend(ic))
+		b.Run(ic.Name, benchAppend(ic))
 	}
 }
 
 func BenchmarkFloorAppend(b *testing.B) {
 	for _, ic := range inputClasses {
-		b.Run(ic.name, benchFloorAppend(ic))
+		b.Run(ic.Name, benchFloorAppend(ic))
 	}
 }
 
 func BenchmarkValidateReason(b *testing.B) {
 	for _, ic := range inputClasses {
-		b.Run(ic.name, func(b *testing.B) {
+		b.Run(ic.Name, func(b *testing.B) {
 			b.ReportAllocs()
-			b.SetBytes(int64(len(ic.reason)))
+			b.SetBytes(int64(len(ic.Reason)))
 			for b.Loop() {
-				if err := ValidateReason(ic.reason); err != nil {
+				if err := ValidateReason(ic.Reason); err != nil {
 					b.Fatal(err)
 				}
 			}
@@ -139,8 +119,8 @@ func BenchmarkValidateReason(b *testing.B) {
 
 func BenchmarkReasonUTF16(b *testing.B) {
 	for _, ic := range inputClasses {
-		u := utf16Of(ic.reason)
-		b.Run(ic.name+"/Validate", func(b *testing.B) {
+		u := utf16.Encode([]rune(ic.Reason))
+		b.Run(ic.Name+"/Validate", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if err := ValidateReasonUTF16(u); err != nil {
@@ -148,7 +128,7 @@ func BenchmarkReasonUTF16(b *testing.B) {
 				}
 			}
 		})
-		b.Run(ic.name+"/Convert", func(b *testing.B) {
+		b.Run(ic.Name+"/Convert", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				_ = ReasonFromUTF16(u)
@@ -159,14 +139,14 @@ func BenchmarkReasonUTF16(b *testing.B) {
 
 func BenchmarkTruncateReason(b *testing.B) {
 	for _, ic := range inputClasses {
-		long := ic.reason + ic.reason // over 123 bytes: a cut is made
-		b.Run(ic.name+"/Fits", func(b *testing.B) {
+		long := ic.Reason + ic.Reason // over 123 bytes: a cut is made
+		b.Run(ic.Name+"/Fits", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				_ = TruncateReason(ic.reason)
+				_ = TruncateReason(ic.Reason)
 			}
 		})
-		b.Run(ic.name+"/Cut", func(b *testing.B) {
+		b.Run(ic.Name+"/Cut", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				_ = TruncateReason(long)
@@ -192,9 +172,9 @@ func BenchmarkCode(b *testing.B) {
 
 func BenchmarkAppendScriptClose(b *testing.B) {
 	for _, ic := range inputClasses {
-		u := utf16Of(ic.reason)
+		u := utf16.Encode([]rune(ic.Reason))
 		dst := make([]byte, 0, MaxPayloadLen)
-		b.Run(ic.name, func(b *testing.B) {
+		b.Run(ic.Name, func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				if _, err := AppendScriptClose(dst, 1000, true, u); err != nil {
@@ -222,19 +202,6 @@ func BenchmarkAppendFailure(b *testing.B) {
 	}
 }
 
-func utf16Of(s string) []uint16 {
-	var u []uint16
-	for _, r := range s {
-		if r >= 0x10000 {
-			r -= 0x10000
-			u = append(u, uint16(0xD800+r>>10), uint16(0xDC00+r&0x3FF))
-		} else {
-			u = append(u, uint16(r))
-		}
-	}
-	return u
-}
-
 var floorFlag = flag.Bool("floor", false, "time ParsePayload and AppendPayload against the floor and fail above 1.25×")
 
 // TestSpeedAgainstFloor times parse and append against the floor in the
@@ -257,32 +224,21 @@ func TestSpeedAgainstFloor(t *testing.T) {
 			name        string
 			fast, floor func(*testing.B)
 		}{
-			{"parse", benchParse(ic.payload()), benchFloorParse(ic.payload())},
+			{"parse", benchParse(ic.Body()), benchFloorParse(ic.Body())},
 			{"append", benchAppend(ic), benchFloorAppend(ic)},
 		}
 		for _, pair := range pairs {
 			var ratios, fastNs, floorNs []float64
 			for range rounds {
-				f, fl := nsPerOp(pair.fast), nsPerOp(pair.floor)
+				f, fl := closetest.NsPerOp(pair.fast), closetest.NsPerOp(pair.floor)
 				ratios, fastNs, floorNs = append(ratios, f/fl), append(fastNs, f), append(floorNs, fl)
 			}
 			msg := fmt.Sprintf("%-6s %-10s wsclose %6.2f ns/op, floor %6.2f ns/op, median ratio %.2f",
-				pair.name, ic.name, median(fastNs), median(floorNs), median(ratios))
+				pair.name, ic.Name, closetest.Median(fastNs), closetest.Median(floorNs), closetest.Median(ratios))
 			t.Log(msg)
-			if median(ratios) > limit {
+			if closetest.Median(ratios) > limit {
 				t.Errorf("%s: above %.2f", msg, limit)
 			}
 		}
 	}
-}
-
-func nsPerOp(f func(*testing.B)) float64 {
-	r := testing.Benchmark(f)
-	return float64(r.T.Nanoseconds()) / float64(r.N)
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[len(s)/2]
 }

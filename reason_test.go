@@ -1,33 +1,17 @@
 package wsclose
 
 import (
-	"errors"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
-)
 
-// Reasons at the 123-byte edge, in languages whose letters take 2 and 3
-// bytes of UTF-8.
-const (
-	// german123 is 123 bytes and ends with ß (C3 9F).
-	german123 = "Wartungen: Der Server wird gestartet, bitte versuchen Sie es später erneut. Grüße aus Köln, Bonn und München. Tschüß"
-	// japanese123 is 41 characters of 3 bytes.
-	japanese123 = "サーバーは保守作業のため一時的に停止しています。しばらくしてから再度接続してくださ"
+	"github.com/wsclose/wsclose/internal/closetest"
 )
-
-func TestEdgeFixtures(t *testing.T) {
-	for _, s := range []string{german123, japanese123} {
-		if len(s) != 123 || !utf8.ValidString(s) {
-			t.Fatalf("fixture %q is %d bytes, want 123 of valid UTF-8", s, len(s))
-		}
-	}
-}
 
 func TestValidateReason(t *testing.T) {
 	tests := []struct {
@@ -39,10 +23,10 @@ func TestValidateReason(t *testing.T) {
 		{"ascii", "going away", reasonResult{Offset: -1}},
 		{"123 ASCII", strings.Repeat("a", 123), reasonResult{Offset: -1}},
 		{"124 ASCII", strings.Repeat("a", 124), reasonResult{ErrReasonTooLong, 124, -1}},
-		{"German 123", german123, reasonResult{Offset: -1}},
-		{"German 124", german123 + "!", reasonResult{ErrReasonTooLong, 124, -1}},
-		{"Japanese 123", japanese123, reasonResult{Offset: -1}},
-		{"Japanese 126", japanese123 + "い", reasonResult{ErrReasonTooLong, 126, -1}},
+		{"German 123", closetest.German123, reasonResult{Offset: -1}},
+		{"German 124", closetest.German123 + "!", reasonResult{ErrReasonTooLong, 124, -1}},
+		{"Japanese 123", closetest.Japanese123, reasonResult{Offset: -1}},
+		{"Japanese 126", closetest.Japanese123 + "い", reasonResult{ErrReasonTooLong, 126, -1}},
 		{"emoji 120", strings.Repeat("🔌", 30), reasonResult{Offset: -1}},
 		{"emoji 124", strings.Repeat("🔌", 31), reasonResult{ErrReasonTooLong, 124, -1}},
 		{"too long wins over bad bytes", strings.Repeat("\xff", 124), reasonResult{ErrReasonTooLong, 124, -1}},
@@ -70,10 +54,7 @@ func TestValidateReason(t *testing.T) {
 			if diff := cmp.Diff(tt.want, got, cmpopts.EquateErrors()); diff != "" {
 				t.Errorf("ValidateReason(%q) mismatch (-want +got):\n%s", tt.reason, diff)
 			}
-			slowOff, slowErr := slowValidateReason(tt.reason)
-			if !errors.Is(got.Err, slowErr) || (slowErr != nil && slowErr != ErrReasonTooLong && got.Offset != slowOff) {
-				t.Errorf("ValidateReason(%q) = %v at %d, reference says %v at %d", tt.reason, got.Err, got.Offset, slowErr, slowOff)
-			}
+			checkValidateReason(t, tt.reason)
 		})
 	}
 }
@@ -82,18 +63,7 @@ func TestValidateReason(t *testing.T) {
 // grammar over every string of one and two bytes and over random strings
 // built from the bytes that matter.
 func TestValidateReasonAgainstReference(t *testing.T) {
-	check := func(s string) {
-		t.Helper()
-		got := reasonResultOf(ValidateReason(s))
-		off, err := slowValidateReason(s)
-		want := reasonResult{Err: err, Offset: off}
-		if err != nil {
-			want.Len = len(s)
-		}
-		if got != want { // cmp.Diff only on failure: this runs 265,000 times
-			t.Fatalf("ValidateReason(%q) mismatch (-want +got):\n%s", s, cmp.Diff(want, got, cmpopts.EquateErrors()))
-		}
-	}
+	check := func(s string) { checkValidateReason(t, s) }
 	for a := 0; a < 256; a++ {
 		check(string([]byte{byte(a)}))
 		for b := 0; b < 256; b++ {
@@ -134,17 +104,17 @@ func TestReasonUTF16(t *testing.T) {
 	}{
 		{"empty", nil, result{0, reasonResult{Offset: -1}, "", 0}},
 		{"ASCII", utf16.Encode([]rune("bye")), result{3, reasonResult{Offset: -1}, "bye", 3}},
-		{"German 123", utf16.Encode([]rune(german123)), result{123, reasonResult{Offset: -1}, german123, 123}},
-		{"German 125", utf16.Encode([]rune(german123 + "ß")), result{125, reasonResult{ErrReasonTooLong, 125, -1}, german123 + "ß", 125}},
-		{"Japanese 123", utf16.Encode([]rune(japanese123)), result{123, reasonResult{Offset: -1}, japanese123, 123}},
-		{"Japanese 126", utf16.Encode([]rune(japanese123 + "い")), result{126, reasonResult{ErrReasonTooLong, 126, -1}, japanese123 + "い", 126}},
+		{"German 123", utf16.Encode([]rune(closetest.German123)), result{123, reasonResult{Offset: -1}, closetest.German123, 123}},
+		{"German 125", utf16.Encode([]rune(closetest.German123 + "ß")), result{125, reasonResult{ErrReasonTooLong, 125, -1}, closetest.German123 + "ß", 125}},
+		{"Japanese 123", utf16.Encode([]rune(closetest.Japanese123)), result{123, reasonResult{Offset: -1}, closetest.Japanese123, 123}},
+		{"Japanese 126", utf16.Encode([]rune(closetest.Japanese123 + "い")), result{126, reasonResult{ErrReasonTooLong, 126, -1}, closetest.Japanese123 + "い", 126}},
 		{"pair", []uint16{0xD83D, 0xDE00}, result{4, reasonResult{Offset: -1}, "😀", 4}},
 		{"lone high", []uint16{0xD807}, result{3, reasonResult{ErrLoneSurrogate, 3, 0}, "\uFFFD", 3}},
 		{"lone high at end", []uint16{'a', 0xD83D}, result{4, reasonResult{ErrLoneSurrogate, 4, 1}, "a\uFFFD", 4}},
 		{"reversed pair", []uint16{0xDC00, 0xD800}, result{6, reasonResult{ErrLoneSurrogate, 6, 0}, "\uFFFD\uFFFD", 6}},
 		{"high high low", []uint16{0xD800, 0xD800, 0xDC00}, result{7, reasonResult{ErrLoneSurrogate, 7, 0}, "\uFFFD𐀀", 7}},
-		{"41 lone", repeatUnits(0xD807, 41), result{123, reasonResult{ErrLoneSurrogate, 123, 0}, strings.Repeat("\uFFFD", 41), 123}},
-		{"42 lone: length first", repeatUnits(0xD807, 42), result{126, reasonResult{ErrReasonTooLong, 126, -1}, strings.Repeat("\uFFFD", 42), 126}},
+		{"41 lone", slices.Repeat([]uint16{0xD807}, 41), result{123, reasonResult{ErrLoneSurrogate, 123, 0}, strings.Repeat("\uFFFD", 41), 123}},
+		{"42 lone: length first", slices.Repeat([]uint16{0xD807}, 42), result{126, reasonResult{ErrReasonTooLong, 126, -1}, strings.Repeat("\uFFFD", 42), 126}},
 		{"2-byte edge", []uint16{0x7F, 0x80, 0x7FF, 0x800, 0xFFFF}, result{1 + 2 + 2 + 3 + 3, reasonResult{Offset: -1}, "\u007f\u0080\u07ff\u0800\uffff", 11}},
 	}
 	for _, tt := range tests {
@@ -161,14 +131,6 @@ func TestReasonUTF16(t *testing.T) {
 			}
 		})
 	}
-}
-
-func repeatUnits(u uint16, n int) []uint16 {
-	s := make([]uint16, n)
-	for i := range s {
-		s[i] = u
-	}
-	return s
 }
 
 // interestingUnits are UTF-16 code units at the edges of UTF-8 lengths and
@@ -206,6 +168,7 @@ func TestDecodeReason(t *testing.T) {
 		if got := DecodeReason([]byte(tt.in)); got != tt.want {
 			t.Errorf("DecodeReason(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+		checkDecodeReason(t, []byte(tt.in))
 	}
 }
 
@@ -213,12 +176,7 @@ func TestDecodeReason(t *testing.T) {
 // decoder's steps over every 1- and 2-byte input, every 3- and 4-byte input
 // made of the interesting bytes, and random longer ones.
 func TestDecodeReasonAgainstReference(t *testing.T) {
-	check := func(p []byte) {
-		t.Helper()
-		if got, want := DecodeReason(p), slowDecodeReason(p); got != want {
-			t.Fatalf("DecodeReason(%x) = %q, want %q", p, got, want)
-		}
-	}
+	check := func(p []byte) { checkDecodeReason(t, p) }
 	for a := 0; a < 256; a++ {
 		check([]byte{byte(a)})
 		for b := 0; b < 256; b++ {
@@ -249,12 +207,12 @@ func TestTruncateReason(t *testing.T) {
 		{"short", "bye", "bye"},
 		{"123 ASCII", strings.Repeat("a", 123), strings.Repeat("a", 123)},
 		{"124 ASCII", strings.Repeat("a", 124), strings.Repeat("a", 123)},
-		{"German 123 unchanged", german123, german123},
-		{"German 124", german123 + "!", german123},
-		{"German ß across the edge", "x" + german123, "x" + german123[:121]},
-		{"Japanese 123 unchanged", japanese123, japanese123},
-		{"Japanese 126", japanese123 + "い", japanese123},
-		{"Japanese shifted", "a" + japanese123, "a" + japanese123[:120]},
+		{"German 123 unchanged", closetest.German123, closetest.German123},
+		{"German 124", closetest.German123 + "!", closetest.German123},
+		{"German ß across the edge", "x" + closetest.German123, "x" + closetest.German123[:121]},
+		{"Japanese 123 unchanged", closetest.Japanese123, closetest.Japanese123},
+		{"Japanese 126", closetest.Japanese123 + "い", closetest.Japanese123},
+		{"Japanese shifted", "a" + closetest.Japanese123, "a" + closetest.Japanese123[:120]},
 		{"emoji", strings.Repeat("🔌", 31), strings.Repeat("🔌", 30)},
 		{"combining mark kept with its base", "a" + strings.Repeat("e\u0301", 41), "a" + strings.Repeat("e\u0301", 40)},
 		{"Hangul jamo kept together", strings.Repeat("\u1100\u1161", 21), strings.Repeat("\u1100\u1161", 20)},
@@ -270,12 +228,7 @@ func TestTruncateReason(t *testing.T) {
 			if got != tt.want {
 				t.Errorf("TruncateReason(%q) = %q (%d bytes), want %q (%d bytes)", tt.in, got, len(got), tt.want, len(tt.want))
 			}
-			if want := slowTruncate(tt.in); got != want {
-				t.Errorf("TruncateReason(%q) = %q, reference gives %q", tt.in, got, want)
-			}
-			if err := ValidateReason(got); err != nil {
-				t.Errorf("ValidateReason(TruncateReason(%q)) = %v", tt.in, err)
-			}
+			checkTruncateReason(t, tt.in)
 		})
 	}
 }
@@ -288,9 +241,6 @@ func TestTruncateReasonAgainstReference(t *testing.T) {
 		for n := rng.IntN(90); n > 0; n-- {
 			b.WriteString(pieces[rng.IntN(len(pieces))])
 		}
-		s := b.String()
-		if got, want := TruncateReason(s), slowTruncate(s); got != want {
-			t.Fatalf("TruncateReason(%q) = %q, want %q", s, got, want)
-		}
+		checkTruncateReason(t, b.String())
 	}
 }

@@ -11,52 +11,22 @@ import (
 	"encoding/json"
 	"errors"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/wsclose/wsclose/internal/closetest"
 )
 
-type vectors struct {
-	WHATWGCloseAPI []struct {
-		JS              string `json:"js"`
-		IDLCode         *int   `json:"idl_code"`
-		ReasonUTF8Len   *int   `json:"reason_utf8_len"`
-		Throws          string `json:"throws"`
-		ClosePayloadHex string `json:"close_payload_hex"`
-		EchoPeerEvent   *struct {
-			Code   Code   `json:"code"`
-			Reason string `json:"reason"`
-		} `json:"echo_peer_event"`
-	} `json:"whatwg_close_api"`
-	CodeMatrix []struct {
-		Code               int  `json:"code"`
-		RFCMustNotSend     bool `json:"rfc_must_not_send"`
-		WHATWGCloseAllowed bool `json:"whatwg_close_allowed"`
-		WireValidStrict    bool `json:"wire_valid_strict"`
-	} `json:"code_matrix"`
-	PayloadParse []struct {
-		PayloadHex string `json:"payload_hex"`
-		Expected   struct {
-			OK       bool            `json:"ok"`
-			Code     Code            `json:"code"`
-			Reason   string          `json:"reason"`
-			FailCode json.RawMessage `json:"fail_code"`
-		} `json:"expected"`
-		Source string `json:"source"`
-	} `json:"payload_parse"`
-	AutobahnSection7 []struct {
-		Case            string  `json:"case"`
-		ClosePayloadHex *string `json:"close_payload_hex"`
-		Expect          string  `json:"expect"`
-	} `json:"autobahn_section7"`
-}
-
-func loadVectors(t *testing.T) vectors {
+func loadVectors(t *testing.T) *closetest.Vectors {
 	t.Helper()
-	var v vectors
-	readJSON(t, "testdata/vectors.json", &v)
+	v, err := closetest.LoadVectors("testdata/vectors.json")
+	if err != nil {
+		t.Fatal(err)
+	}
 	return v
 }
 
@@ -119,7 +89,7 @@ func TestVectorsWHATWGCloseAPI(t *testing.T) {
 			}
 			if vec.EchoPeerEvent != nil {
 				c, r, err := ParsePayload(body)
-				if err != nil || c != vec.EchoPeerEvent.Code || string(r) != vec.EchoPeerEvent.Reason {
+				if err != nil || c != Code(vec.EchoPeerEvent.Code) || string(r) != vec.EchoPeerEvent.Reason {
 					t.Errorf("ParsePayload(%x) = %d, %q, %v; the peer sees %d, %q", body, c, r, err, vec.EchoPeerEvent.Code, vec.EchoPeerEvent.Reason)
 				}
 			}
@@ -156,26 +126,20 @@ func TestVectorsPayloadParse(t *testing.T) {
 			p := mustHex(t, pp.PayloadHex)
 			c, reason, err := ParsePayload(p)
 			if pp.Expected.OK {
-				if err != nil || c != pp.Expected.Code || string(reason) != pp.Expected.Reason {
+				if err != nil || c != Code(pp.Expected.Code) || string(reason) != pp.Expected.Reason {
 					t.Errorf("ParsePayload = %d, %q, %v; want %d, %q (%s)", c, reason, err, pp.Expected.Code, pp.Expected.Reason, pp.Source)
 				}
 				return
 			}
-			// fail_code is one code, or the list of codes the case allows;
-			// this package fails invalid reason bytes with 1007.
-			var allowed []Code
-			if json.Unmarshal(pp.Expected.FailCode, &allowed) != nil {
-				var one Code
-				if err := json.Unmarshal(pp.Expected.FailCode, &one); err != nil {
-					t.Fatal(err)
-				}
-				allowed = []Code{one}
+			// The codes the case allows; this package fails invalid reason
+			// bytes with 1007.
+			allowed, ferr := pp.FailCodes()
+			if ferr != nil {
+				t.Fatal(ferr)
 			}
 			got := FailureCode(err)
-			for _, a := range allowed {
-				if got == a {
-					return
-				}
+			if slices.Contains(allowed, uint16(got)) {
+				return
 			}
 			t.Errorf("ParsePayload = %v, FailureCode %d; want one of %v (%s)", err, got, allowed, pp.Source)
 		})
