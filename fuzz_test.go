@@ -154,7 +154,9 @@ func FuzzTruncateReason(f *testing.F) {
 	f.Add("a" + strings.Repeat("e\u0301", 41)) // combining marks at the edge
 	f.Add("a" + strings.Repeat("\u0301", 62))  // no NFC boundary at all
 	f.Add(strings.Repeat("\xff", 50))          // ill-formed, grows when repaired
-	f.Fuzz(checkTruncateReason)
+	f.Fuzz(func(t *testing.T, s string) {
+		checkTruncateReason(t, s)
+	})
 }
 
 // FuzzClampCode checks the Web IDL [Clamp] conversion against its
