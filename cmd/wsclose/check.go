@@ -85,7 +85,7 @@ func runCheck(args []string, _ io.Reader) (result, error) {
 		if !ok {
 			return nil, invalid("CODE must be a JavaScript number, such as 1000, 2999.5, 0x3e8 or -1e999, or undefined; not %s", excerpt(args[0]))
 		}
-		code, hasCode, literal = f, true, args[0]
+		code, hasCode, literal = f, true, clip(args[0])
 	}
 	res := &checkResult{}
 	if len(args) == 2 {

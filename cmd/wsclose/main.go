@@ -134,7 +134,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	c := lookup(name)
 	if c == nil {
-		return out.fail("wsclose "+name, usageError("unknown command; run \"wsclose -h\" for the usage"))
+		return out.fail("wsclose "+clip(name), usageError("unknown command; run \"wsclose -h\" for the usage"))
 	}
 	cmdName := "wsclose " + c.name
 	fs := flag.NewFlagSet(cmdName, flag.ContinueOnError)
@@ -146,7 +146,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return out.help(helpText(c, fs))
 	}
 	if err != nil {
-		return out.fail(cmdName, usageError(err.Error()+hintDashes(err)), c)
+		return out.fail(cmdName, usageError(clipN(err.Error(), 100)+hintDashes(err)), c)
 	}
 	if len(positional) < c.minArgs || (c.maxArgs >= 0 && len(positional) > c.maxArgs) {
 		return out.fail(cmdName, usageError(argCountText(c, len(positional))), c)

@@ -248,14 +248,16 @@ func TestExitStatus(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			text := runArgs("", tt.args...)
-			if text.Exit != tt.exit || (tt.exit != 0) != (text.Stderr != "") {
-				t.Errorf("exit %d, stderr %q; want exit %d, and a message exactly when it is not 0", text.Exit, text.Stderr, tt.exit)
+			if out := checkRun(t, tt.args, ""); out.Exit != tt.exit {
+				t.Errorf("exit %d, want %d", out.Exit, tt.exit)
 			}
-			if tt.exit != exitOK && !strings.HasPrefix(text.Stderr, "wsclose") {
-				t.Errorf("stderr %q does not start with wsclose", text.Stderr)
+			json := append([]string{"--json"}, tt.args...)
+			if len(tt.args) > 0 {
+				json = append([]string{tt.args[0], "--json"}, tt.args[1:]...) // the command name first
 			}
-			checkJSONRun(t, append([]string{"--json"}, tt.args...), "", tt.exit)
+			if out := checkRun(t, json, ""); out.Exit != tt.exit {
+				t.Errorf("--json: exit %d, want %d", out.Exit, tt.exit)
+			}
 		})
 	}
 	t.Run("write failed", func(t *testing.T) {
@@ -267,22 +269,6 @@ func TestExitStatus(t *testing.T) {
 			t.Errorf("help: exit %d, want %d", exit, exitWrite)
 		}
 	})
-}
-
-// checkJSONRun runs args and checks the JSON contract: stdout is exactly
-// one JSON object whose "exit" is the exit status, with "error" exactly
-// when that is not 0.
-func checkJSONRun(t *testing.T, args []string, stdin string, exit int) {
-	t.Helper()
-	if len(args) > 1 && args[0] == "--json" {
-		args = append([]string{args[1], "--json"}, args[2:]...) // a command name comes first
-	}
-	out := runArgs(stdin, args...)
-	obj := jsonObject(t, out)
-	_, hasError := obj["error"]
-	if obj["exit"] != float64(out.Exit) || out.Exit != exit || hasError != (exit != 0) {
-		t.Errorf("%q: exit %d, JSON %v; want exit %d in both, and \"error\" exactly when it is not 0", args, out.Exit, obj, exit)
-	}
 }
 
 // TestCheck checks the close() forms and the JavaScript numbers check takes.

@@ -97,16 +97,35 @@ const maxQuoted = 40
 // excerpt quotes the first 40 characters of s, as Go quotes them (printable
 // text as it is, anything else escaped), with "..." after when s is longer.
 func excerpt(s string) string {
-	n, i := 0, 0
-	for i < len(s) && n < maxQuoted {
+	head, more := cut(s, maxQuoted)
+	if more {
+		return fmt.Sprintf("%q...", head)
+	}
+	return fmt.Sprintf("%q", head)
+}
+
+// clip cuts s, a name or a number as typed, after 40 characters, with
+// "..." after when it was longer, for messages that show it unquoted.
+func clip(s string) string { return clipN(s, maxQuoted) }
+
+// clipN is clip after n characters.
+func clipN(s string, n int) string {
+	head, more := cut(s, n)
+	head = strings.ToValidUTF8(head, "\uFFFD")
+	if more {
+		return head + "..."
+	}
+	return head
+}
+
+// cut returns the first n characters of s, and whether s is longer.
+func cut(s string, n int) (string, bool) {
+	i := 0
+	for k := 0; i < len(s) && k < n; k++ {
 		_, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		n++
 	}
-	if i < len(s) {
-		return fmt.Sprintf("%q...", s[:i])
-	}
-	return fmt.Sprintf("%q", s)
+	return s[:i], i < len(s)
 }
 
 // A field is one line of a result's text: a label and a value.
