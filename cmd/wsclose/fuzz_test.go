@@ -72,6 +72,9 @@ func FuzzRun(f *testing.F) {
 		{"check\x002999.5e0", ""},                                          // an exponent
 		{"check\x00--\x001000\x00-x", ""},                                  // "--"
 		{"help\x00check", ""},                                              // a command's help
+		{"event\x0003e84f4b\x0003e9", ""},                                  // two Close bodies
+		{"event\x00--role\x00server\x000bb7\x00none", ""},                  // a refused body, then TCP lost
+		{"event\x00efbbbf", ""},                                            // a 3-byte body
 		{"version", ""},                                                    // the version
 		{"frobnicate\x00--yaml", ""},                                       // an unknown command
 		{"encode\x00--truncate=maybe\x001000", ""},                         // a bad flag value

@@ -51,7 +51,7 @@ type command struct {
 var commands []*command
 
 func init() {
-	commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdVersion}
+	commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdVersion}
 }
 
 func lookup(name string) *command {

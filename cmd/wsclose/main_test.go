@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
 	"flag"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/wsclose/wsclose"
 )
 
 // outcome is everything a run shows: what it printed and how it exited.
@@ -553,6 +555,122 @@ func TestBinary(t *testing.T) {
 		err = cmd.Run()
 		if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != exitWrite {
 			t.Errorf("wsclose explain > /dev/full: %v, want exit %d", err, exitWrite)
+		}
+	}
+}
+
+// TestEvent checks what event says for each situation of the closing
+// handshake, through its JSON, and which engine departures it lists.
+func TestEvent(t *testing.T) {
+	type step struct {
+		Body    *string `json:"body"`
+		Verdict string  `json:"verdict"`
+		Reply   *string `json:"reply"`
+		Close   bool    `json:"close_transport"`
+		State   string  `json:"state"`
+	}
+	type event struct {
+		Code       int    `json:"code"`
+		Reason     string `json:"reason"`
+		WasClean   bool   `json:"was_clean"`
+		ErrorEvent bool   `json:"error_event"`
+	}
+	type result struct {
+		Steps []step `json:"steps"`
+		Event event  `json:"event"`
+	}
+	sp := func(s string) *string { return &s }
+	// failReply is the Close body with which this end fails the connection
+	// after receiving body.
+	failReply := func(body string) *string {
+		b, _ := hex.DecodeString(body)
+		_, _, err := wsclose.ParsePayload(b)
+		return sp(hex.EncodeToString(wsclose.AppendFailure(nil, err)))
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		want    result
+		engines []string // a part of each departure listed, in order
+	}{
+		{"a Close with a reason", []string{"03e84f4b"},
+			result{[]step{{sp("03e84f4b"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "OK", true, false}},
+			[]string{"Chromium echoes the code and the reason", "about 2 s"}},
+		{"an empty Close", []string{""},
+			result{[]step{{sp(""), "accepted", sp(""), false, "closing"}}, event{1005, "", true, false}},
+			[]string{"about 2 s"}},
+		{"TCP lost", []string{"none"},
+			result{[]step{{nil, "tcp lost", nil, false, "closed"}}, event{1006, "", false, true}},
+			nil},
+		{"a Close, then TCP lost", []string{"03e8", "none"},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {nil, "tcp lost", nil, false, "closed"}}, event{1000, "", true, false}},
+			nil},
+		{"an unassigned code", []string{"0bb7"},
+			result{[]step{{sp("0bb7"), "refused", failReply("0bb7"), true, "closing"}}, event{1006, "", false, true}},
+			[]string{"Chromium accepts code 2999"}},
+		{"1005 on the wire: no Chromium departure", []string{"03ed"},
+			result{[]step{{sp("03ed"), "refused", failReply("03ed"), true, "closing"}}, event{1006, "", false, true}},
+			nil},
+		{"a second Close", []string{"03e8", "03e9"},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {sp("03e9"), "ignored", nil, false, "closing"}}, event{1000, "", true, false}},
+			[]string{"a frame after the Close", "about 2 s"}},
+		{"a Close after TCP lost", []string{"03e8", "none", "03e9"},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {nil, "tcp lost", nil, false, "closed"}, {sp("03e9"), "ignored", nil, false, "closed"}}, event{1000, "", true, false}},
+			nil},
+		{"a leading BOM", []string{"03e8efbbbf6869"},
+			result{[]step{{sp("03e8efbbbf6869"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "\uFEFFhi", true, false}},
+			[]string{"Chromium echoes the code and the reason", `undici strips the leading BOM: its reason is "hi"`, "about 2 s"}},
+		{"a whole frame", []string{"8882 37fa213d 3412"},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "", true, false}},
+			[]string{"about 2 s"}},
+		{"a server", []string{"--role", "server", "03e8"},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), true, "closing"}}, event{1000, "", true, false}},
+			nil},
+		{"a server, --role=", []string{"--role=server", "none"},
+			result{[]step{{nil, "tcp lost", nil, false, "closed"}}, event{1006, "", false, true}},
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := checkRun(t, append([]string{"event", "--json"}, tt.args...), "")
+			var got result
+			if err := json.Unmarshal([]byte(out.Stdout), &got); err != nil || out.Exit != 0 {
+				t.Fatalf("exit %d, %v: %s", out.Exit, err, out.Stdout)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+			var engines struct{ Engines []string }
+			if err := json.Unmarshal([]byte(out.Stdout), &engines); err != nil {
+				t.Fatal(err)
+			}
+			if len(engines.Engines) != len(tt.engines) {
+				t.Fatalf("engines %q, want %d naming %q", engines.Engines, len(tt.engines), tt.engines)
+			}
+			for i, e := range engines.Engines {
+				if !strings.Contains(e, tt.engines[i]) {
+					t.Errorf("engine %d: %q, want %q in it", i, e, tt.engines[i])
+				}
+			}
+			text := checkRun(t, append([]string{"event"}, tt.args...), "")
+			if !strings.Contains(text.Stdout, "close     code ") {
+				t.Errorf("text has no close line:\n%s", text.Stdout)
+			}
+		})
+	}
+	for _, bad := range []struct {
+		args []string
+		exit int
+	}{
+		{[]string{"zz"}, exitInvalid},
+		{[]string{"--role", "peer", "03e8"}, exitInvalid},
+		{[]string{strings.Repeat("00", 140)}, exitInvalid},
+		{[]string{"8102 6869"}, exitInvalid},
+		{[]string{}, exitUsage},
+		{strings.Fields(strings.Repeat("03e8 ", 9)), exitUsage},
+	} {
+		if out := checkRun(t, append([]string{"event"}, bad.args...), ""); out.Exit != bad.exit {
+			t.Errorf("event %q: exit %d, want %d", bad.args, out.Exit, bad.exit)
 		}
 	}
 }
