@@ -116,9 +116,6 @@ func runEvent(args []string, roleName string) (result, error) {
 			return nil, invalid("BODY %d is %s; a Close frame is at most %d (RFC 6455 §5.5)", i+1, byteCount(len(in.data)), maxFrameLen)
 		}
 		bodies[i] = in.data
-		if len(in.data) == 0 {
-			bodies[i] = []byte{}
-		}
 		if looksLikeFrame(in.data) {
 			_, payload, ferr := parseFrame(in.data)
 			if ferr != nil {
@@ -147,7 +144,7 @@ func runEvent(args []string, roleName string) (result, error) {
 			step.Body = &h2
 			before := h.State()
 			reply, send, err := h.Receive(body)
-			step.received = describeBody(body, err)
+			step.received = describeBody(body)
 			switch {
 			case err != nil:
 				step.Verdict = "refused"
@@ -198,7 +195,7 @@ func runEvent(args []string, roleName string) (result, error) {
 }
 
 // describeBody says what a received body holds.
-func describeBody(body []byte, err error) string {
+func describeBody(body []byte) string {
 	h := hex.EncodeToString(body)
 	if len(body) == 0 {
 		return `"" (empty): no status, reported as 1005 (RFC 6455 §7.1.5)`

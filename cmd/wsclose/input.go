@@ -184,9 +184,16 @@ func isHexDigit(c byte) bool {
 	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
 }
 
+// maxDumpLine is the longest line taken for a hex dump line: xxd -c 256,
+// its widest, writes lines of about 900 characters.
+const maxDumpLine = 1024
+
 // dumpLine reads line as a line of a hex dump, if it is one, and reports
 // whether it was.
 func (in *hexInput) dumpLine(line string, base int) bool {
+	if len(line) > maxDumpLine {
+		return false
+	}
 	// The offset column: 4 to 8 hex digits, equal to the bytes read so far.
 	n := 0
 	for n < len(line) && isHexDigit(line[n]) {
@@ -265,16 +272,19 @@ func asciiColumn(tail string, b []byte) bool {
 		gap, col := t[:len(t)-len(b)-1], t[len(t)-len(b):]
 		return gap != "" && strings.TrimLeft(gap, " \t") == "" && asciiMatches(col, b)
 	}
+	// The column is the last n characters of tail, n = len(b) less the
+	// spaces lost at its end, and all before it is the gap: so it holds
+	// everything from the first character that is not a space.
+	visible := len(strings.TrimLeft(tail, " \t"))
 	for lost := 0; lost < len(b); lost++ {
 		if lost > 0 && b[len(b)-lost] != ' ' {
 			break
 		}
 		n := len(b) - lost
-		if len(tail) <= n {
+		if n < visible || n >= len(tail) {
 			continue
 		}
-		gap, col := tail[:len(tail)-n], tail[len(tail)-n:]
-		if strings.TrimLeft(gap, " \t") == "" && asciiMatches(col, b[:n]) {
+		if asciiMatches(tail[len(tail)-n:], b[:n]) {
 			return true
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/wsclose/wsclose"
@@ -671,6 +672,22 @@ func TestEvent(t *testing.T) {
 	} {
 		if out := checkRun(t, append([]string{"event"}, bad.args...), ""); out.Exit != bad.exit {
 			t.Errorf("event %q: exit %d, want %d", bad.args, out.Exit, bad.exit)
+		}
+	}
+}
+
+// TestHexInputLinear reads input that looks like a hex dump for its whole
+// megabyte: each line is tried as a dump line, and the time that takes must
+// grow with the line, not its square.
+func TestHexInputLinear(t *testing.T) {
+	for _, text := range []string{
+		"0000  " + strings.Repeat("2020 ", 200000),                         // one long line of groups
+		strings.Repeat("00000000: "+strings.Repeat("aa ", 20)+"\n", 20000), // many lines
+	} {
+		start := time.Now()
+		parseHex(text)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("parseHex of %d bytes took %v", len(text), d)
 		}
 	}
 }
