@@ -1,199 +1,215 @@
 package main
 
 import (
-	"encoding/binary"
-	"encoding/hex"
+	"bytes"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
-	"strings"
-	"unicode"
+	"unicode/utf8"
 
 	"github.com/wsclose/wsclose"
 )
 
-// maxInput bounds what decode reads from standard input: a Close frame is at
-// most 14 + 125 bytes, and a hex dump of one a few hundred characters.
-const maxInput = 1 << 20
+var cmdDecode = &command{
+	name:      "decode",
+	usageLine: "decode [--json] HEX...|-",
+	short:     "decode a Close body or a whole frame, written as hex or pasted from a capture",
+	long: `Decode reads a Close frame's body, or a whole frame, and judges it as a
+receiver must (RFC 6455 §5.2, §5.5, §5.5.1, §7.4, §8.1): the code, the reason
+as a browser shows it, and, when the receiver must refuse it, the rule it
+breaks and the code to fail the connection with.
 
-// decodeResult is decode's JSON output. Code is null when the input had no
-// room for one; Reason is null when the body was refused.
+HEX is the bytes as people paste them; the arguments are joined by spaces, and
+"-" reads standard input instead (at most 1 MiB; longer input is refused, not
+cut):
+  03e8 4f4b, 03:e8:4f:4b, 0x03e84f4b, 0x03,0xe8,0x4f,0x4b, \x03\xe8\x4f\x4b
+  xxd -p output (plain hex, over several lines)
+  xxd, hexdump -C and Wireshark "Copy as Hex Dump" lines, whose offset and
+  ASCII columns are recognised and skipped:
+    00000000: 8882 37fa 213d 3412                      ..7.!=4.
+    0000   88 82 37 fa 21 3d 34 12                           ..7.!=4.
+
+Input that starts with a frame header is read as a frame: a Close frame's
+payload is unmasked and decoded; any other opcode, a Close frame without FIN,
+with RSV bits, with a 16-bit or 64-bit length, or over 125 bytes is named
+with the rule it breaks. Errors quote at most 40 characters of the input and
+give the offset of the first bad character in it, counted in bytes from 0 as
+typed.
+
+JSON: {"input", "frame" (null for a body, else {"opcode", "type", "fin",
+"rsv", "masked", "mask_key", "payload_len", "header_len"}), "code", "name",
+"class", "reason" (as a browser shows it; null when there is none),
+"reason_bytes", "valid" (a receiver accepts it), "script_allowed" (close()
+may send the code), "fail_code" (null, or the code to fail with), "error",
+"offset", "exit"}.
+
+Examples:
+  wsclose decode 03e9676f696e672061776179
+  wsclose decode 88 82 37 fa 21 3d 34 12
+  pbpaste | wsclose decode -
+`,
+	minArgs: 1,
+	maxArgs: -1,
+	setup: func(fs *flag.FlagSet) func([]string, io.Reader) (result, error) {
+		return runDecode
+	},
+}
+
+// decodeResult is decode's output.
 type decodeResult struct {
+	Input         string     `json:"input"`
+	Frame         *frameInfo `json:"frame"`
 	Code          *int       `json:"code"`
-	Reason        *string    `json:"reason"`
-	ReasonBytes   int        `json:"reason_bytes"`
 	Name          string     `json:"name,omitempty"`
 	Class         string     `json:"class,omitempty"`
-	Sendable      bool       `json:"sendable"`
+	Reason        *string    `json:"reason"`
+	ReasonBytes   int        `json:"reason_bytes"`
+	Valid         bool       `json:"valid"`
 	ScriptAllowed bool       `json:"script_allowed"`
-	Frame         *frameInfo `json:"frame,omitempty"`
-	Error         string     `json:"error,omitempty"`
-	FailCode      int        `json:"fail_code,omitempty"`
+	FailCode      *int       `json:"fail_code"`
+
+	bodyLen int    // the Close body's length, when there is one
+	problem string // what is wrong, for the text's "refused" or "error" line
+	refused bool   // a receiver refuses it (it fails the connection)
+
+	status
 }
 
-// frameInfo describes the frame header when decode was given a whole frame.
-type frameInfo struct {
-	Masked     bool   `json:"masked"`
-	MaskKey    string `json:"mask_key,omitempty"`
-	PayloadLen int    `json:"payload_len"`
-}
-
-func runDecode(c *invocation) int {
-	text := strings.Join(c.args, " ")
-	if len(c.args) == 1 && c.args[0] == "-" {
-		b, err := io.ReadAll(io.LimitReader(c.stdin, maxInput))
-		if err != nil {
-			return c.fail("reading standard input: %v", err)
-		}
-		text = string(b)
-	}
-	data, err := parseHex(text)
+func runDecode(args []string, stdin io.Reader) (result, error) {
+	text, err := readInput(args, stdin)
 	if err != nil {
-		return c.fail("%v", err)
+		return nil, err
 	}
-
-	var res decodeResult
-	body := data
-	if isCloseFrame(data) {
-		var frame frameInfo
-		body, frame, err = parseFrame(data)
-		if err != nil {
-			return c.fail("%v", err)
+	in, err := parseHex(text)
+	if err != nil {
+		return nil, err
+	}
+	res := &decodeResult{Input: in.describe(), bodyLen: -1}
+	body, bodyStart := in.data, 0
+	if looksLikeFrame(in.data) {
+		f, payload, ferr := parseFrame(in.data)
+		res.Frame = &f
+		if ferr != nil {
+			if !ferr.failure {
+				res.problem = ferr.what
+				return res, invalidAt(in.at(ferr.at), "%s", ferr.what)
+			}
+			return res, res.refuse(in.at(ferr.at), ferr.what, ferr.rule, wsclose.StatusProtocolError)
 		}
-		res.Frame = &frame
+		body, bodyStart = payload, f.HeaderLen
 	}
-	code, reason, err := wsclose.ParsePayload(body)
-	res.ReasonBytes = max(len(body)-2, 0)
-	if len(body) != 1 { // a 1-byte body holds no code
+	res.bodyLen = len(body)
+	code, _, perr := wsclose.ParsePayload(body)
+	if len(body) >= 2 {
 		n := int(code)
-		res.Code = &n
-		res.Name = code.Name()
-		res.Class = code.Class().String()
-		res.Sendable = code.Valid()
+		res.Code, res.Name, res.Class = &n, code.Name(), code.Class().String()
 		res.ScriptAllowed = wsclose.ValidateScriptCode(n) == nil
-	}
-	if err != nil {
-		res.Error = err.Error()
-		res.FailCode = int(wsclose.FailureCode(err))
-	} else {
-		r := string(reason)
-		res.Reason = &r
-	}
-
-	if c.json {
-		c.printJSON(res)
-	} else {
-		printDecode(c.stdout, res, code, len(body))
-	}
-	if err != nil {
-		if !c.json {
-			fmt.Fprintln(c.stderr, err)
-			fmt.Fprintf(c.stderr, "fail the connection with %v (RFC 6455 §7.1.7)\n", wsclose.Code(res.FailCode))
+		res.ReasonBytes = len(body) - 2
+		if len(body) <= wsclose.MaxPayloadLen {
+			r := wsclose.DecodeReason(body[2:])
+			res.Reason = &r
 		}
-		return exitInvalid
+	} else if len(body) == 0 {
+		n, r := int(code), ""
+		res.Code, res.Name, res.Class, res.Reason = &n, code.Name(), code.Class().String(), &r
 	}
-	return exitOK
+	if perr == nil {
+		res.Valid = true
+		return res, nil
+	}
+	at, what, rule := bodyProblem(body, code, perr)
+	return res, res.refuse(in.at(bodyStart+at), what, rule, wsclose.FailureCode(perr))
 }
 
-func printDecode(w io.Writer, res decodeResult, code wsclose.Code, bodyLen int) {
-	if f := res.Frame; f != nil {
-		mask := "unmasked (server to client)"
-		if f.Masked {
-			mask = "masked with key " + f.MaskKey + " (client to server)"
-		}
-		fmt.Fprintf(w, "frame     Close, FIN, %s, %d-byte payload\n", mask, f.PayloadLen)
+// refuse records that a receiver refuses the input, and returns the error
+// that says so.
+func (r *decodeResult) refuse(offset int, what, rule string, fail wsclose.Code) error {
+	n := int(fail)
+	r.refused, r.problem, r.FailCode = true, fmt.Sprintf("%s at input offset %d: %s", what, offset, rule), &n
+	return &failure{
+		exit:   exitInvalid,
+		offset: offset,
+		msg:    fmt.Sprintf("refused: %s; fail the connection with %v", r.problem, fail),
+		brief:  fmt.Sprintf("refused; fail the connection with %v", fail),
 	}
-	if res.Code == nil {
-		return
-	}
-	if bodyLen == 0 {
-		fmt.Fprintf(w, "code      %v: the body is empty, which is how \"no status\" is sent (RFC 6455 §7.1.5)\n", code)
-		return
-	}
-	fmt.Fprintf(w, "code      %v\n", code)
-	fmt.Fprintf(w, "class     %s\n", res.Class)
-	if res.Reason != nil {
-		fmt.Fprintf(w, "reason    %s (%s)\n", quote(*res.Reason), byteCount(res.ReasonBytes))
-	}
-	fmt.Fprintf(w, "sendable  %s\n", sender(code))
 }
 
-// parseHex reads bytes written as hex: "03e8", "03 e8", "03:e8", "0x03e8",
-// "0x03 0xe8", spread over any number of lines.
-func parseHex(s string) ([]byte, error) {
-	var digits strings.Builder
-	for _, field := range strings.FieldsFunc(s, func(r rune) bool { return unicode.IsSpace(r) || r == ':' }) {
-		field = strings.TrimPrefix(strings.TrimPrefix(field, "0x"), "0X")
-		digits.WriteString(field)
+// bodyProblem says what is wrong with a Close body that ParsePayload
+// refused, and where in the body: the package's error names the fault, and
+// the command explains it with the rule it breaks.
+func bodyProblem(body []byte, code wsclose.Code, err error) (at int, what, rule string) {
+	switch {
+	case errors.Is(err, wsclose.ErrPayloadTooShort):
+		return 0, "a 1-byte body", "a body that is not empty begins with a 2-byte code (RFC 6455 §5.5.1)"
+	case errors.Is(err, wsclose.ErrPayloadTooLong):
+		return wsclose.MaxPayloadLen, fmt.Sprintf("a %d-byte body", len(body)), "control frames carry at most 125 bytes (RFC 6455 §5.5)"
+	case errors.Is(err, wsclose.ErrInvalidCode):
+		return 0, fmt.Sprintf("code %d", int(code)), codeRule(code)
 	}
-	if digits.Len()%2 == 1 {
-		return nil, fmt.Errorf("odd number of hex digits (%d) in %q", digits.Len(), s)
-	}
-	b, err := hex.DecodeString(digits.String())
-	if err != nil {
-		var invalid hex.InvalidByteError
-		if errors.As(err, &invalid) {
-			return nil, fmt.Errorf("not hex: %q in %q", rune(invalid), s)
+	reason := body[2:]
+	at = 0
+	for at < len(reason) {
+		r, size := utf8.DecodeRune(reason[at:])
+		if r == utf8.RuneError && size == 1 {
+			break
 		}
-		return nil, fmt.Errorf("not hex: %q: %v", s, err)
+		at += size
 	}
-	return b, nil
+	tail := reason[at:]
+	switch {
+	case errors.Is(err, wsclose.ErrLoneSurrogate):
+		what, rule = fmt.Sprintf("a lone surrogate (% X) in the reason", tail[:min(3, len(tail))]), "UTF-8 has no surrogates, and the reason MUST be UTF-8 (RFC 3629 §3, RFC 6455 §5.5.1, §8.1)"
+	case !utf8.FullRune(tail):
+		what, rule = fmt.Sprintf("a reason cut mid-character (%s of a %d-byte sequence)", byteCount(len(tail)), sequenceLen(tail[0])), "the reason MUST be UTF-8 (RFC 6455 §5.5.1, §8.1); a sender cut it by bytes, not characters"
+	default:
+		what, rule = fmt.Sprintf("byte %02X in the reason", tail[0]), "the reason MUST be UTF-8, and this byte starts no UTF-8 sequence here (RFC 6455 §5.5.1, §8.1)"
+	}
+	return 2 + at, what, rule
 }
 
-// isCloseFrame reports whether data starts with the header of an
-// unfragmented Close frame: FIN set, opcode 0x8. No valid Close body starts
-// so: its code would be 34816 or more.
-func isCloseFrame(data []byte) bool {
-	return len(data) >= 2 && data[0]&0x8F == 0x88
+// sequenceLen is the length of the UTF-8 sequence that lead byte b starts.
+func sequenceLen(b byte) int {
+	switch {
+	case b >= 0xF0:
+		return 4
+	case b >= 0xE0:
+		return 3
+	}
+	return 2
 }
 
-// parseFrame checks a whole Close frame's header (RFC 6455 §5.2) and returns
-// its payload, unmasked.
-func parseFrame(data []byte) ([]byte, frameInfo, error) {
-	var f frameInfo
-	if rsv := data[0] & 0x70; rsv != 0 {
-		return nil, f, fmt.Errorf("frame has RSV bits %03b set: no extension defines them for Close frames; fail the connection with 1002 (RFC 6455 §5.2)", rsv>>4)
+func (r *decodeResult) writeText(w *bytes.Buffer) {
+	fields := []field{{"input", r.Input}}
+	if r.Frame != nil {
+		fields = append(fields, field{"frame", r.Frame.describe()})
 	}
-	f.Masked = data[1]&0x80 != 0
-	n, rest := uint64(data[1]&0x7F), data[2:]
-	switch n {
-	case 126:
-		if len(rest) < 2 {
-			return nil, f, errors.New("frame header cut short: the 16-bit length is missing")
+	if r.Code != nil {
+		code := wsclose.Code(*r.Code)
+		if r.bodyLen == 0 {
+			fields = append(fields, field{"code", code.String() + `: the body is empty, which is how "no status" is sent (RFC 6455 §7.1.5)`})
+		} else {
+			fields = append(fields, field{"code", code.String()}, field{"class", r.Class})
 		}
-		n, rest = uint64(binary.BigEndian.Uint16(rest)), rest[2:]
-	case 127:
-		if len(rest) < 8 {
-			return nil, f, errors.New("frame header cut short: the 64-bit length is missing")
-		}
-		n, rest = binary.BigEndian.Uint64(rest), rest[8:]
-	}
-	var key []byte
-	if f.Masked {
-		if len(rest) < 4 {
-			return nil, f, errors.New("frame header cut short: the masking key is missing")
-		}
-		key, rest = rest[:4], rest[4:]
-		f.MaskKey = hex.EncodeToString(key)
-	}
-	if uint64(len(rest)) != n {
-		return nil, f, fmt.Errorf("frame says its payload is %d bytes, but %s follow", n, byteCount(len(rest)))
-	}
-	f.PayloadLen = len(rest)
-	payload := make([]byte, len(rest))
-	for i := range rest {
-		payload[i] = rest[i]
-		if f.Masked {
-			payload[i] ^= key[i%4]
+		if r.Reason != nil && r.bodyLen > 0 {
+			shown := quote(*r.Reason) + " (" + byteCount(r.ReasonBytes) + ")"
+			if !r.Valid {
+				shown = quote(*r.Reason) + " as a browser shows it (" + byteCount(r.ReasonBytes) + ")"
+			}
+			fields = append(fields, field{"reason", shown})
 		}
 	}
-	return payload, f, nil
-}
-
-// byteCount spells out a length: "1 byte", "10 bytes".
-func byteCount(n int) string {
-	if n == 1 {
-		return "1 byte"
+	switch {
+	case r.Valid && r.bodyLen == 0:
+		fields = append(fields, field{"sendable", "yes: by any endpoint, and by a browser script's close() with no code"})
+	case r.Valid:
+		fields = append(fields, field{"sendable", sender(wsclose.Code(*r.Code))})
+	case r.refused:
+		fields = append(fields,
+			field{"refused", r.problem},
+			field{"fail", fmt.Sprintf("the connection with %v (RFC 6455 §7.1.7)", wsclose.Code(*r.FailCode))})
+	default:
+		fields = append(fields, field{"error", r.problem})
 	}
-	return fmt.Sprintf("%d bytes", n)
+	writeFields(w, fields)
 }

@@ -1,12 +1,45 @@
 package main
 
 import (
+	"bytes"
+	"flag"
 	"fmt"
+	"io"
 	"strconv"
+	"sync"
 	"text/tabwriter"
 
 	"github.com/wsclose/wsclose"
 )
+
+var cmdExplain = &command{
+	name:      "explain",
+	usageLine: "explain [--json] [CODE...]",
+	short:     "what a close code means and who may send it; with no CODE, the whole registry",
+	long: `Explain says what each CODE (a whole number, 0 to 65535) means after RFC 6455
+§7.4 and the IANA WebSocket Close Code Number Registry, who may send it (an
+endpoint in a Close frame, a browser script through close(), or nobody), and
+what a page's CloseEvent shows for it. At most 16 codes at once.
+
+With no CODE, it prints the registry as a table: each registered code, and
+the ranges between them, in numeric order.
+
+JSON: {"codes": [ROW...], "exit": 0}, a ROW for each CODE or registry row:
+{"first", "last" (equal for a single code), "name", "class", "registered",
+"meaning", "sendable" (an endpoint may send it), "script_allowed" (close()
+takes it), "close_event"}.
+
+Examples:
+  wsclose explain 1014
+  wsclose explain 1005 1006
+  wsclose explain --json
+`,
+	minArgs: 0,
+	maxArgs: 16,
+	setup: func(fs *flag.FlagSet) func([]string, io.Reader) (result, error) {
+		return runExplain
+	},
+}
 
 // ianaMeaning is each registered code's meaning, after the IANA WebSocket
 // Close Code Number Registry and RFC 6455 §7.4.1.
@@ -32,9 +65,11 @@ var ianaMeaning = map[wsclose.Code]string{
 	3008: "the endpoint timed out (like HTTP 408)",
 }
 
-// rangeMeaning is what RFC 6455 §7.4.2 and the IANA registry say of a
-// code without an entry of its own.
-func rangeMeaning(c wsclose.Code) string {
+// meaning is what the registry or RFC 6455 §7.4.2 says of c.
+func meaning(c wsclose.Code) string {
+	if m, ok := ianaMeaning[c]; ok {
+		return m
+	}
 	switch c.Class() {
 	case wsclose.ClassNotUsed:
 		return "not used (RFC 6455 §7.4.2)"
@@ -48,11 +83,23 @@ func rangeMeaning(c wsclose.Code) string {
 	return "not defined by RFC 6455"
 }
 
-func meaning(c wsclose.Code) string {
-	if m, ok := ianaMeaning[c]; ok {
-		return m
+// codeRule says why c may not be in a Close frame, with the rule's source.
+// It is for codes that are not valid; the package's error texts are short
+// and leave the explanation to the command.
+func codeRule(c wsclose.Code) string {
+	switch {
+	case c.Valid():
+		return "no rule rejects it"
+	case c == 1004:
+		return "1004 is reserved (RFC 6455 §7.4.1)"
+	case c == wsclose.StatusNoStatusReceived, c == wsclose.StatusAbnormalClosure, c == wsclose.StatusTLSHandshake:
+		return c.String() + " is only reported, never set in a Close frame (RFC 6455 §7.4.1)"
+	case c.Class() == wsclose.ClassNotUsed:
+		return "0–999 are not used (RFC 6455 §7.4.2)"
+	case c.Class() == wsclose.ClassProtocol:
+		return "1016–2999 are unassigned; only a published extension may define them (RFC 6455 §7.4.2)"
 	}
-	return rangeMeaning(c)
+	return "codes of 5000 and above are not defined (RFC 6455 §7.4.2)"
 }
 
 // sender says who may put c in a Close frame.
@@ -63,23 +110,7 @@ func sender(c wsclose.Code) string {
 	case c.Valid():
 		return "yes, by an endpoint; a browser script's close() throws InvalidAccessError"
 	}
-	return "never: " + neverSent(c)
-}
-
-// neverSent explains, with the rule's source, why no endpoint may send c:
-// the explanation that wsclose's short error texts leave to this command.
-func neverSent(c wsclose.Code) string {
-	switch {
-	case c == 1004:
-		return "1004 is reserved (RFC 6455 §7.4.1)"
-	case c == wsclose.StatusNoStatusReceived, c == wsclose.StatusAbnormalClosure, c == wsclose.StatusTLSHandshake:
-		return c.String() + " must not be set in a Close frame; it is only reported (RFC 6455 §7.4.1)"
-	case c.Class() == wsclose.ClassNotUsed:
-		return "0–999 are not used (RFC 6455 §7.4.2)"
-	case c.Class() == wsclose.ClassProtocol:
-		return "1016–2999 are unassigned; only a published extension may define them (RFC 6455 §7.4.2, IANA registry)"
-	}
-	return "codes of 5000 and above are not defined (RFC 6455 §7.4.2)"
+	return "never: " + codeRule(c)
 }
 
 // closeEvent says what a page's CloseEvent shows for c.
@@ -97,9 +128,10 @@ func closeEvent(c wsclose.Code) string {
 	return "not a code a peer may send: receivers that follow RFC 6455 (Autobahn TestSuite case 7.9) fail the connection with 1002"
 }
 
-// explainResult is one code in explain's JSON output.
-type explainResult struct {
-	Code          int    `json:"code"`
+// explainRow is one code, or one range of codes, in explain's output.
+type explainRow struct {
+	First         int    `json:"first"`
+	Last          int    `json:"last"`
 	Name          string `json:"name"`
 	Class         string `json:"class"`
 	Registered    bool   `json:"registered"`
@@ -109,90 +141,94 @@ type explainResult struct {
 	CloseEvent    string `json:"close_event"`
 }
 
-func explainOne(c wsclose.Code) explainResult {
-	return explainResult{
-		Code:          int(c),
-		Name:          c.Name(),
-		Class:         c.Class().String(),
-		Registered:    c.Registered(),
-		Meaning:       meaning(c),
-		Sendable:      c.Valid(),
-		ScriptAllowed: wsclose.ValidateScriptCode(int(c)) == nil,
-		CloseEvent:    closeEvent(c),
+// newExplainRow describes first–last by first: the rows of the registry
+// cover codes that the rules treat alike.
+func newExplainRow(first, last wsclose.Code) explainRow {
+	return explainRow{
+		First:         int(first),
+		Last:          int(last),
+		Name:          first.Name(),
+		Class:         first.Class().String(),
+		Registered:    first.Registered(),
+		Meaning:       meaning(first),
+		Sendable:      first.Valid(),
+		ScriptAllowed: wsclose.ValidateScriptCode(int(first)) == nil,
+		CloseEvent:    closeEvent(first),
 	}
 }
 
-func runExplain(c *invocation) int {
-	if len(c.args) == 0 {
-		return explainRegistry(c)
+// registryRows are the rows of explain's table, in numeric order: each code
+// with an IANA entry of its own, and each run of codes between them in one
+// RFC 6455 §7.4.2 range.
+var registryRows = sync.OnceValue(func() []explainRow {
+	var rows []explainRow
+	for n := 0; n <= 65535; n++ {
+		c := wsclose.Code(n)
+		if k := len(rows) - 1; k >= 0 && !c.Registered() && !wsclose.Code(rows[k].First).Registered() &&
+			wsclose.Code(rows[k].First).Class() == c.Class() && rows[k].Last == n-1 {
+			rows[k].Last = n
+			continue
+		}
+		rows = append(rows, newExplainRow(c, c))
 	}
-	var results []explainResult
-	for _, a := range c.args {
+	return rows
+})
+
+// explainResult is explain's output.
+type explainResult struct {
+	Codes []explainRow `json:"codes"`
+	table bool         // the whole registry, shown as a table
+
+	status
+}
+
+func runExplain(args []string, _ io.Reader) (result, error) {
+	if len(args) == 0 {
+		return &explainResult{Codes: registryRows(), table: true}, nil
+	}
+	res := &explainResult{}
+	for _, a := range args {
 		n, err := strconv.ParseUint(a, 10, 16)
 		if err != nil {
-			return c.fail("CODE must be a whole number from 0 to 65535, not %q", a)
+			return nil, invalid("CODE must be a whole number from 0 to 65535, not %s", excerpt(a))
 		}
-		results = append(results, explainOne(wsclose.Code(n)))
+		res.Codes = append(res.Codes, newExplainRow(wsclose.Code(n), wsclose.Code(n)))
 	}
-	if c.json {
-		c.printJSON(results)
-		return exitOK
+	return res, nil
+}
+
+func (r *explainResult) writeText(w *bytes.Buffer) {
+	if r.table {
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(tw, "CODE\tNAME\tSENT BY\tMEANING")
+		for _, row := range r.Codes {
+			label := strconv.Itoa(row.First)
+			if row.Last != row.First {
+				label += "–" + strconv.Itoa(row.Last)
+			}
+			who := "never"
+			switch {
+			case row.ScriptAllowed:
+				who = "endpoint, script"
+			case row.Sendable:
+				who = "endpoint"
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", label, row.Name, who, row.Meaning)
+		}
+		tw.Flush()
+		return
 	}
-	for i, r := range results {
+	for i, row := range r.Codes {
 		if i > 0 {
-			fmt.Fprintln(c.stdout)
+			w.WriteString("\n")
 		}
-		code := wsclose.Code(r.Code)
-		fmt.Fprintf(c.stdout, "%v\n", code)
-		fmt.Fprintf(c.stdout, "  range       %s (RFC 6455 §7.4.2)\n", r.Class)
-		fmt.Fprintf(c.stdout, "  meaning     %s\n", r.Meaning)
-		fmt.Fprintf(c.stdout, "  sent        %s\n", sender(code))
-		fmt.Fprintf(c.stdout, "  CloseEvent  %s\n", r.CloseEvent)
+		c := wsclose.Code(row.First)
+		fmt.Fprintf(w, "%v\n", c)
+		writeFields(w, []field{
+			{"  range", row.Class + " (RFC 6455 §7.4.2)"},
+			{"  meaning", row.Meaning},
+			{"  sent", sender(c)},
+			{"  CloseEvent", row.CloseEvent},
+		})
 	}
-	return exitOK
-}
-
-// registryRows are the rows of explain's table: each registered code, and
-// the ranges between them.
-var registryRows = []struct {
-	label string
-	code  wsclose.Code // a code that stands for the row
-}{
-	{"0–999", 0},
-	{"1000", 1000}, {"1001", 1001}, {"1002", 1002}, {"1003", 1003}, {"1004", 1004},
-	{"1005", 1005}, {"1006", 1006}, {"1007", 1007}, {"1008", 1008}, {"1009", 1009},
-	{"1010", 1010}, {"1011", 1011}, {"1012", 1012}, {"1013", 1013}, {"1014", 1014},
-	{"1015", 1015},
-	{"1016–2999", 1016},
-	{"3000", 3000}, {"3003", 3003}, {"3008", 3008},
-	{"3001–3999 others", 3001},
-	{"4000–4999", 4000},
-	{"5000–65535", 5000},
-}
-
-func explainRegistry(c *invocation) int {
-	if c.json {
-		var results []explainResult
-		for _, row := range registryRows {
-			results = append(results, explainOne(row.code))
-		}
-		c.printJSON(results)
-		return exitOK
-	}
-	tw := tabwriter.NewWriter(c.stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "CODE\tNAME\tSENT BY\tMEANING")
-	for _, row := range registryRows {
-		who := "never"
-		switch {
-		case wsclose.ValidateScriptCode(int(row.code)) == nil:
-			who = "endpoint, script"
-		case row.code.Valid():
-			who = "endpoint"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", row.label, row.code.Name(), who, meaning(row.code))
-	}
-	if err := tw.Flush(); err != nil {
-		return c.fail("%v", err)
-	}
-	return exitOK
 }

@@ -2,15 +2,19 @@ package main
 
 import (
 	"bytes"
+	"encoding/hex"
 	"encoding/json"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/wsclose/wsclose"
 )
 
 // outcome is everything a run shows: what it printed and how it exited.
@@ -26,48 +30,64 @@ func runArgs(stdin string, args ...string) outcome {
 	return outcome{stdout.String(), stderr.String(), exit}
 }
 
-// TestAcceptance runs the issue's acceptance examples, whole output and
-// exit status.
-func TestAcceptance(t *testing.T) {
+// TestOutput checks whole outputs and exit statuses, text and JSON.
+func TestOutput(t *testing.T) {
 	tests := []struct {
 		args []string
 		want outcome
 	}{
 		{[]string{"decode", "03e9676f696e672061776179"}, outcome{
-			"code      1001 (going away)\n" +
+			"input     12 bytes of hex\n" +
+				"code      1001 (going away)\n" +
 				"class     1000–2999 protocol\n" +
 				"reason    \"going away\" (10 bytes)\n" +
 				"sendable  yes, by an endpoint; a browser script's close() throws InvalidAccessError\n",
 			"", 0}},
+		{[]string{"decode", ""}, outcome{
+			"input     0 bytes of hex\n" +
+				"code      1005 (no status received): the body is empty, which is how \"no status\" is sent (RFC 6455 §7.1.5)\n" +
+				"sendable  yes: by any endpoint, and by a browser script's close() with no code\n",
+			"", 0}},
 		{[]string{"decode", "03"}, outcome{
-			"",
-			"wsclose: close payload too short to hold a code: 1 byte\n" +
-				"fail the connection with 1002 (protocol error) (RFC 6455 §7.1.7)\n",
+			"input     1 byte of hex\n" +
+				"refused   a 1-byte body at input offset 0: a body that is not empty begins with a 2-byte code (RFC 6455 §5.5.1)\n" +
+				"fail      the connection with 1002 (protocol error) (RFC 6455 §7.1.7)\n",
+			"wsclose decode: refused; fail the connection with 1002 (protocol error)\n",
 			1}},
-		{[]string{"decode", "03e8eda080"}, outcome{
-			"code      1000 (normal closure)\n" +
-				"class     1000–2999 protocol\n" +
-				"sendable  yes: any endpoint, and a browser script through close()\n",
-			"wsclose: close reason contains a lone surrogate at offset 0\n" +
-				"fail the connection with 1007 (invalid frame payload data) (RFC 6455 §7.1.7)\n",
+		{[]string{"decode", "--json", "03e84f4b"}, outcome{
+			`{"input":"4 bytes of hex","frame":null,"code":1000,"name":"normal closure","class":"1000–2999 protocol","reason":"OK","reason_bytes":2,"valid":true,"script_allowed":true,"fail_code":null,"exit":0}` + "\n",
+			"", 0}},
+		{[]string{"decode", "--json", "03ed"}, outcome{
+			`{"input":"2 bytes of hex","frame":null,"code":1005,"name":"no status received","class":"1000–2999 protocol","reason":"","reason_bytes":0,"valid":false,"script_allowed":false,"fail_code":1002,` +
+				`"error":"refused: code 1005 at input offset 0: 1005 (no status received) is only reported, never set in a Close frame (RFC 6455 §7.4.1); fail the connection with 1002 (protocol error)","offset":0,"exit":1}` + "\n",
+			"wsclose decode: refused: code 1005 at input offset 0: 1005 (no status received) is only reported, never set in a Close frame (RFC 6455 §7.4.1); fail the connection with 1002 (protocol error)\n",
 			1}},
 		{[]string{"encode", "3000", "接続"}, outcome{"0bb8e68ea5e7b69a\n", "", 0}},
-		{[]string{"encode", "1005", "x"}, outcome{
-			"",
-			"wsclose: invalid close code 1005: reported only, never sent\n",
-			1}},
-		{[]string{"check", "2999", "x"}, outcome{
-			"",
-			"wsclose check: close(2999, \"x\") throws InvalidAccessError: wsclose: invalid close code 2999: close() takes only 1000 or 3000-4999\n",
-			1}},
+		{[]string{"encode", "1005"}, outcome{"\n", "", 0}},
+		{[]string{"encode", "--json", "1000", "bye"}, outcome{`{"code":1000,"reason":"bye","reason_bytes":3,"truncated":false,"hex":"03e8627965","exit":0}` + "\n", "", 0}},
+		{[]string{"encode", "--json", "--truncate", "1000", strings.Repeat("日", 42)}, outcome{
+			`{"code":1000,"reason":"` + strings.Repeat("日", 41) + `","reason_bytes":123,"truncated":true,"hex":"03e8` + strings.Repeat("e697a5", 41) + `","exit":0}` + "\n", "", 0}},
+		{[]string{"encode", "--json", "1004"}, outcome{
+			`{"code":1004,"reason":null,"reason_bytes":0,"truncated":false,"hex":null,"error":"code 1004 may not be sent: 1004 is reserved (RFC 6455 §7.4.1)","exit":1}` + "\n",
+			"wsclose encode: code 1004 may not be sent: 1004 is reserved (RFC 6455 §7.4.1)\n", 1}},
+		{[]string{"encode", "1000", strings.Repeat("a", 124)}, outcome{"",
+			"wsclose encode: the reason is 124 bytes; a Close body holds at most 123 after the code (RFC 6455 §5.5); --truncate cuts it at a character boundary\n", 1}},
 		{[]string{"check", "2999.5"}, outcome{
 			"ok        close(2999.5) sends a Close frame\n" +
-				"code      3000 (unauthorized) (from 2999.5: Web IDL [Clamp] clamps to 0–65535 and rounds half to even)\n" +
-				"body      0bb8\n",
+				"code      3000 (unauthorized), from 2999.5: Web IDL [Clamp] clamps to 0–65535 and rounds half to even\n" +
+				"hex       0bb8\n",
 			"", 0}},
-		{[]string{"decode", "--json", "03e84f4b"}, outcome{
-			`{"code":1000,"reason":"OK","reason_bytes":2,"name":"normal closure","class":"1000–2999 protocol","sendable":true,"script_allowed":true}` + "\n",
+		{[]string{"check", "--json", "1001", "x"}, outcome{
+			`{"call":"close(1001, \"x\")","code":1001,"reason":"x","reason_bytes":1,"exception":"InvalidAccessError","hex":null,` +
+				`"error":"close(1001, \"x\") throws InvalidAccessError: close() takes only 1000 or 3000–4999, not 1001 (WHATWG WebSockets Standard, close() step 1)","exit":1}` + "\n",
+			"wsclose check: close(1001, \"x\") throws InvalidAccessError: close() takes only 1000 or 3000–4999, not 1001 (WHATWG WebSockets Standard, close() step 1)\n", 1}},
+		{[]string{"check", "--json"}, outcome{`{"call":"close()","code":null,"reason":null,"reason_bytes":0,"exception":"","hex":"","exit":0}` + "\n", "", 0}},
+		{[]string{"explain", "--json", "1014"}, outcome{
+			`{"codes":[{"first":1014,"last":1014,"name":"bad gateway","class":"1000–2999 protocol","registered":true,"meaning":"the server was acting as a gateway or proxy and received an invalid response from the upstream server (like HTTP 502)","sendable":true,"script_allowed":false,"close_event":"code 1014 with the peer's reason, wasClean true, after a clean closing handshake"}],"exit":0}` + "\n",
 			"", 0}},
+		{[]string{"frobnicate", "--json"}, outcome{`{"error":"unknown command; run \"wsclose -h\" for the usage","exit":2}` + "\n", "wsclose frobnicate: unknown command; run \"wsclose -h\" for the usage\n", 2}},
+		{[]string{"encode"}, outcome{"",
+			"wsclose encode: missing arguments\nusage: wsclose encode [--json] [--truncate] CODE [REASON]\nRun \"wsclose help encode\" for details.\n", 2}},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -76,181 +96,252 @@ func TestAcceptance(t *testing.T) {
 			}
 		})
 	}
-	// explain 1014 mentions the gateway.
-	if got := runArgs("", "explain", "1014"); got.Exit != 0 || !strings.Contains(got.Stdout, "gateway") {
-		t.Errorf("explain 1014 = %+v, want it to mention the gateway", got)
-	}
 }
 
-// TestDecodeInputs checks the spellings of hex that decode takes, whole
-// frames, and standard input.
-func TestDecodeInputs(t *testing.T) {
-	const want = `{"code":1000,"reason":"OK","reason_bytes":2,"name":"normal closure","class":"1000–2999 protocol","sendable":true,"script_allowed":true}` + "\n"
+// TestHexInput checks the spellings of bytes that decode takes, and where
+// it says the first bad character is.
+func TestHexInput(t *testing.T) {
+	const frame = "\x88\x82\x37\xfa\x21\x3d\x34\x12" // close(1000) from a client, masked
 	tests := []struct {
-		name  string
-		stdin string
-		args  []string
+		name       string
+		text       string
+		want       string // the bytes read
+		dump       bool
+		wantOffset []int // where each byte was, when checked
+		wantErr    string
 	}{
-		{"plain", "", []string{"--json", "03e84f4b"}},
-		{"spaces", "", []string{"--json", "03 e8 4f 4b"}},
-		{"separate arguments", "", []string{"--json", "03", "e8", "4f", "4b"}},
-		{"colons", "", []string{"--json", "03:e8:4f:4b"}},
-		{"0x prefix", "", []string{"--json", "0x03e84f4b"}},
-		{"0x per byte", "", []string{"--json", "0x03 0xe8 0x4f 0x4b"}},
-		{"upper case", "", []string{"--json", "03E84F4B"}},
-		{"stdin", "03e8\n4f4b\n", []string{"--json", "-"}},
-		{"flag after the argument", "", []string{"03e84f4b", "--json"}},
+		{name: "plain", text: "03e84f4b", want: "\x03\xe8OK", wantOffset: []int{0, 2, 4, 6}},
+		{name: "spaces and newlines", text: "03 e8\n4f\t4b\r\n", want: "\x03\xe8OK", wantOffset: []int{0, 3, 6, 9}},
+		{name: "colons", text: "03:e8:4f:4b", want: "\x03\xe8OK"},
+		{name: "0x prefix", text: "0x03e84f4b", want: "\x03\xe8OK", wantOffset: []int{2, 4, 6, 8}},
+		{name: "0x per byte, commas", text: "0x03, 0xE8, 0x4f, 0x4b", want: "\x03\xe8OK"},
+		{name: "C array body", text: "0x03,0xe8,", want: "\x03\xe8"},
+		{name: `\x escapes`, text: `\x03\xe8\x4f\x4b`, want: "\x03\xe8OK", wantOffset: []int{2, 6, 10, 14}},
+		{name: "xxd -p, two lines", text: "8882\n37fa213d3412\n", want: frame},
+		{name: "xxd", text: "00000000: 8882 37fa 213d 3412                      ..7.!=4.\n", want: frame, dump: true,
+			wantOffset: []int{10, 12, 15, 17, 20, 22, 25, 27}},
+		{name: "xxd without the ASCII column", text: "00000000: 8882 37fa 213d 3412", want: frame, dump: true},
+		{name: "xxd, two lines", text: "00000000: 0102 0304 0506 0708 090a 0b0c 0d0e 0f10  ................\n00000010: 03e8 4f4b                                ..OK\n",
+			want: "\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10\x03\xe8OK", dump: true},
+		{name: "xxd, ASCII column that looks like hex", text: "00000000: 6162 6364  abcd", want: "abcd", dump: true},
+		{name: "xxd, ASCII column ending in a space lost in copying", text: "00000000: 03e8 4f20  ..O", want: "\x03\xe8O ", dump: true},
+		{name: "Wireshark Copy as Hex Dump", text: "0000   88 82 37 fa 21 3d 34 12                           ..7.!=4.", want: frame, dump: true},
+		{name: "Wireshark, older two-space form", text: "0000  88 82 37 fa 21 3d 34 12                           ..7.!=4.", want: frame, dump: true},
+		{name: "hexdump -C, with the end offset", text: "00000000  88 82 37 fa 21 3d 34 12                           |..7.!=4.|\n00000008\n", want: frame, dump: true},
+		{name: "an offset-like first group with one space is hex", text: "0000 03e8", want: "\x00\x00\x03\xe8"},
+		{name: "empty", text: "", want: ""},
+		{name: "odd digits", text: "03e", wantErr: `odd number of hex digits (3) at offset 0 in "03e"`},
+		{name: "stray comma", text: "03,,e8", want: "\x03\xe8"},
+		{name: "bad character before odd count", text: "03e 8zz", wantErr: `not hex: 'z' at offset 5 in "03e 8zz"`},
+		{name: "non-ASCII", text: "03 é8", wantErr: `not hex: 'é' (U+00E9) at offset 3 in "03 é8"`},
+		{name: "not UTF-8", text: "03\xff", wantErr: `not hex: byte 0xff at offset 2 in "03\xff"`},
+		{name: "0x with nothing after", text: "0x", wantErr: `not hex: end of input at offset 2 in "0x"`},
+		{name: "a dump line whose ASCII column does not match", text: "00000000: 03e8 4f4b  ..Ok", wantErr: `not hex: '.' at offset 21`},
+		{name: "long input is quoted to 40 characters", text: strings.Repeat("0", 41) + "g", wantErr: `not hex: 'g' at offset 41 in "` + strings.Repeat("0", 40) + `"...`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := runArgs(tt.stdin, append([]string{"decode"}, tt.args...)...)
-			if diff := cmp.Diff(outcome{want, "", 0}, got); diff != "" {
-				t.Errorf("mismatch (-want +got):\n%s", diff)
+			in, err := parseHex(tt.text)
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("parseHex(%q) error %v, want %q", tt.text, err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("parseHex(%q): %v", tt.text, err)
+			}
+			if diff := cmp.Diff([]byte(tt.want), in.data, cmp.Comparer(bytes.Equal)); diff != "" || in.dump != tt.dump {
+				t.Errorf("dump %v (want %v); bytes mismatch (-want +got):\n%s", in.dump, tt.dump, diff)
+			}
+			if tt.wantOffset != nil {
+				if diff := cmp.Diff(tt.wantOffset, in.offset); diff != "" {
+					t.Errorf("offsets mismatch (-want +got):\n%s", diff)
+				}
 			}
 		})
 	}
 }
 
-func TestDecodeFrames(t *testing.T) {
-	type frameOut struct {
-		Masked     bool   `json:"masked"`
-		MaskKey    string `json:"mask_key"`
-		PayloadLen int    `json:"payload_len"`
-	}
+// TestFrames checks decode's reading of frames: the header, the verdict,
+// the code to fail with and the offset of the fault in the input.
+func TestFrames(t *testing.T) {
 	type result struct {
-		Code     *int      `json:"code"`
-		Reason   *string   `json:"reason"`
-		Frame    *frameOut `json:"frame"`
-		Error    string    `json:"error"`
-		FailCode int       `json:"fail_code"`
+		Frame    *frameInfo `json:"frame"`
+		Code     *int       `json:"code"`
+		Reason   *string    `json:"reason"`
+		Valid    bool       `json:"valid"`
+		FailCode *int       `json:"fail_code"`
+		Offset   *int       `json:"offset"`
+		Exit     int        `json:"exit"`
 	}
 	ip := func(n int) *int { return &n }
 	sp := func(s string) *string { return &s }
+	closeFrame := func(payloadLen uint64, headerLen int) *frameInfo {
+		return &frameInfo{Opcode: 8, Type: "Close", FIN: true, PayloadLen: payloadLen, HeaderLen: headerLen}
+	}
 	tests := []struct {
 		name string
 		hex  string
 		want result
-		exit int
 	}{
-		{"unmasked, from a server", "8802 03e8", result{Code: ip(1000), Reason: sp(""), Frame: &frameOut{PayloadLen: 2}}, 0},
-		{"masked, from a client", "8882 37fa213d 3412", result{Code: ip(1000), Reason: sp(""), Frame: &frameOut{true, "37fa213d", 2}}, 0},
-		{"masked with a reason", "8885 01020304 02eb6a6a6e", result{Code: ip(1001), Reason: sp("ino"), Frame: &frameOut{true, "01020304", 5}}, 0},
-		{"empty close frame", "8800", result{Code: ip(1005), Reason: sp(""), Frame: &frameOut{}}, 0},
-		{"Autobahn 7.3.6: 126 bytes", "887e007e03e8" + strings.Repeat("2a", 124), result{Code: ip(1000), Frame: &frameOut{PayloadLen: 126}, Error: "wsclose: close payload longer than 125 bytes: 126 bytes", FailCode: 1002}, 1},
-		{"1-byte payload", "880161", result{Frame: &frameOut{PayloadLen: 1}, Error: "wsclose: close payload too short to hold a code: 1 byte", FailCode: 1002}, 1},
+		{"unmasked, from a server", "8802 03e8", result{Frame: closeFrame(2, 2), Code: ip(1000), Reason: sp(""), Valid: true}},
+		{"masked, from a client", "8882 37fa213d 3412", result{Frame: &frameInfo{Opcode: 8, Type: "Close", FIN: true, Masked: true, MaskKey: "37fa213d", PayloadLen: 2, HeaderLen: 6}, Code: ip(1000), Reason: sp(""), Valid: true}},
+		{"masked with a reason", "8885 01020304 02eb6a6a6e", result{Frame: &frameInfo{Opcode: 8, Type: "Close", FIN: true, Masked: true, MaskKey: "01020304", PayloadLen: 5, HeaderLen: 6}, Code: ip(1001), Reason: sp("ino"), Valid: true}},
+		{"empty Close frame", "8800", result{Frame: closeFrame(0, 2), Code: ip(1005), Reason: sp(""), Valid: true}},
+		{"1-byte payload", "880161", result{Frame: closeFrame(1, 2), FailCode: ip(1002), Offset: ip(4), Exit: 1}},
+		{"invalid code in a frame: offset of the code", "8802 03ed", result{Frame: closeFrame(2, 2), Code: ip(1005), Reason: sp(""), FailCode: ip(1002), Offset: ip(5), Exit: 1}},
+		{"bad reason in a masked frame: offset of the byte", "8883 00000000 03e8ff", result{Frame: &frameInfo{Opcode: 8, Type: "Close", FIN: true, Masked: true, MaskKey: "00000000", PayloadLen: 3, HeaderLen: 6}, Code: ip(1000), Reason: sp("\uFFFD"), FailCode: ip(1007), Offset: ip(18), Exit: 1}},
+		{"Autobahn 7.3.6: 126 bytes", "887e007e03e8" + strings.Repeat("2a", 124), result{Frame: closeFrame(126, 4), FailCode: ip(1002), Offset: ip(2), Exit: 1}},
+		{"non-minimal 16-bit length", "887e0002 03e8", result{Frame: closeFrame(2, 4), FailCode: ip(1002), Offset: ip(2), Exit: 1}},
+		{"non-minimal 64-bit length", "887f0000000000000002 03e8", result{Frame: closeFrame(2, 10), FailCode: ip(1002), Offset: ip(2), Exit: 1}},
+		{"64-bit length with the top bit set", "887f8000000000000002 03e8", result{Frame: closeFrame(1<<63+2, 10), FailCode: ip(1002), Offset: ip(4), Exit: 1}},
+		{"RSV1", "c802 03e8", result{Frame: &frameInfo{Opcode: 8, Type: "Close", FIN: true, RSV: 4, PayloadLen: 2, HeaderLen: 2}, FailCode: ip(1002), Offset: ip(0), Exit: 1}},
+		{"no FIN", "0802 03e8", result{Frame: &frameInfo{Opcode: 8, Type: "Close", PayloadLen: 2, HeaderLen: 2}, FailCode: ip(1002), Offset: ip(0), Exit: 1}},
+		{"reserved opcode", "8b00", result{Frame: &frameInfo{Opcode: 0xB, Type: "reserved", FIN: true, HeaderLen: 2}, FailCode: ip(1002), Offset: ip(0), Exit: 1}},
+		{"Text frame", "8102 6869", result{Frame: &frameInfo{Opcode: 1, Type: "Text", FIN: true, PayloadLen: 2, HeaderLen: 2}, Offset: ip(0), Exit: 1}},
+		{"Text frame without FIN, whole", "0102 6869", result{Frame: &frameInfo{Opcode: 1, Type: "Text", PayloadLen: 2, HeaderLen: 2}, Offset: ip(0), Exit: 1}},
+		{"0x01 without a matching length is a body", "0102", result{Code: ip(258), Reason: sp(""), FailCode: ip(1002), Offset: ip(0), Exit: 1}},
+		{"0x0B.. is a body: 3000", "0bb8", result{Code: ip(3000), Reason: sp(""), Valid: true}},
+		{"payload shorter than the header says", "880503e8", result{Frame: closeFrame(5, 2), Offset: ip(8), Exit: 1}},
+		{"payload longer than the header says", "880203e8ff", result{Frame: closeFrame(2, 2), Offset: ip(10), Exit: 1}},
+		{"header cut short: 16-bit length", "887e00", result{Frame: &frameInfo{Opcode: 8, Type: "Close", FIN: true, PayloadLen: 126, HeaderLen: 2}, Offset: ip(6), Exit: 1}},
+		{"header cut short: masking key", "888237fa", result{Frame: &frameInfo{Opcode: 8, Type: "Close", FIN: true, Masked: true, PayloadLen: 2, HeaderLen: 2}, Offset: ip(8), Exit: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := runArgs("", "decode", "--json", tt.hex)
 			var got result
+			jsonObject(t, out)
 			if err := json.Unmarshal([]byte(out.Stdout), &got); err != nil {
-				t.Fatalf("decode printed %q: %v", out.Stdout, err)
+				t.Fatal(err)
 			}
-			if diff := cmp.Diff(tt.want, got); diff != "" || out.Exit != tt.exit {
-				t.Errorf("exit %d (want %d); mismatch (-want +got):\n%s", out.Exit, tt.exit, diff)
+			if diff := cmp.Diff(tt.want, got); diff != "" || out.Exit != tt.want.Exit {
+				t.Errorf("exit %d; mismatch (-want +got):\n%s\n%s", out.Exit, diff, out.Stdout)
 			}
 		})
 	}
 }
 
-// TestErrors checks every subcommand's errors and exit statuses.
-func TestErrors(t *testing.T) {
+// TestExitStatus runs a case of each exit status, in text and JSON.
+func TestExitStatus(t *testing.T) {
 	tests := []struct {
-		name       string
-		args       []string
-		exit       int
-		wantStderr string // a part of stderr
+		name string
+		args []string
+		exit int
 	}{
-		{"no command", nil, 2, "Usage:"},
-		{"unknown command", []string{"frobnicate"}, 2, `unknown command "frobnicate"`},
-		{"unknown flag", []string{"decode", "--yaml", "03e8"}, 2, "flag provided but not defined: -yaml"},
-		{"truncate is for encode", []string{"decode", "--truncate", "03e8"}, 2, "flag provided but not defined: -truncate"},
-		{"decode without input", []string{"decode"}, 2, "wrong number of arguments"},
-		{"decode odd hex", []string{"decode", "03e"}, 1, "odd number of hex digits (3)"},
-		{"decode not hex", []string{"decode", "03zz"}, 1, `not hex: 'z'`},
-		{"decode short header", []string{"decode", "887e00"}, 1, "the 16-bit length is missing"},
-		{"decode short 64-bit header", []string{"decode", "887f0000"}, 1, "the 64-bit length is missing"},
-		{"decode short mask", []string{"decode", "888237fa"}, 1, "the masking key is missing"},
-		{"decode frame length mismatch", []string{"decode", "880503e8"}, 1, "frame says its payload is 5 bytes, but 2 bytes follow"},
-		{"decode 64-bit length mismatch", []string{"decode", "887f000000000000000203e8ff"}, 1, "frame says its payload is 2 bytes, but 3 bytes follow"},
-		{"decode RSV bits", []string{"decode", "c80203e8"}, 1, "RSV bits 100 set"},
-		{"decode invalid code", []string{"decode", "03ed"}, 1, "fail the connection with 1002"},
-		{"decode bad UTF-8", []string{"decode", "03e8ff"}, 1, "fail the connection with 1007"},
-		{"encode without code", []string{"encode"}, 2, "wrong number of arguments"},
-		{"encode too many", []string{"encode", "1000", "a", "b"}, 2, "wrong number of arguments"},
-		{"encode code not a number", []string{"encode", "ok"}, 1, `CODE must be a whole number from 0 to 65535, not "ok"`},
-		{"encode code too big", []string{"encode", "65536"}, 1, "not \"65536\""},
-		{"encode 1006", []string{"encode", "1006"}, 1, "wsclose: invalid close code 1006: reported only, never sent"},
-		{"encode long reason", []string{"encode", "1000", strings.Repeat("a", 124)}, 1, "longer than 123 bytes: 124 bytes\nwsclose encode: --truncate cuts the reason to fit"},
-		{"encode bad UTF-8", []string{"encode", "1000", "\xff"}, 1, "not valid UTF-8 at offset 0"},
-		{"explain not a number", []string{"explain", "x"}, 1, `not "x"`},
-		{"check without code", []string{"check"}, 2, "wrong number of arguments"},
-		{"check code not a number", []string{"check", "ten"}, 1, "CODE must be a number"},
-		{"check reason not UTF-8", []string{"check", "1000", "\xff"}, 1, "REASON is not valid UTF-8"},
-		{"check long reason", []string{"check", "1000", strings.Repeat("é", 62)}, 1, "throws SyntaxError: wsclose: close reason longer than 123 bytes: 124 bytes"},
-		{"check code first", []string{"check", "5000", strings.Repeat("a", 200)}, 1, "throws InvalidAccessError"},
-		{"check clamps", []string{"check", "66536"}, 1, "close() saw code 65535 (from 66536"},
-		{"check NaN", []string{"check", "NaN"}, 1, "close(NaN) throws InvalidAccessError: wsclose: invalid close code 0"},
-		{"check -Infinity", []string{"check", "-Inf"}, 1, "close(-Infinity) throws InvalidAccessError"},
-		{"check negative", []string{"check", "-1", "x"}, 1, `close(-1, "x") throws InvalidAccessError: wsclose: invalid close code 0`},
-		{"check huge", []string{"check", "1e999"}, 1, "close(Infinity) throws InvalidAccessError: wsclose: invalid close code 65535"},
+		{"ok", []string{"decode", "03e8"}, exitOK},
+		{"ok: help", []string{"help", "check"}, exitOK},
+		{"invalid: a refused body", []string{"decode", "03"}, exitInvalid},
+		{"invalid: bad hex", []string{"decode", "zz"}, exitInvalid},
+		{"invalid: CODE", []string{"encode", "x"}, exitInvalid},
+		{"invalid: CODE over 65535", []string{"encode", "66536"}, exitInvalid},
+		{"invalid: close() throws", []string{"check", "1001"}, exitInvalid},
+		{"invalid: REASON escape", []string{"check", "1000", `\q`}, exitInvalid},
+		{"invalid: explain", []string{"explain", "-1"}, exitInvalid},
+		{"usage: no command", nil, exitUsage},
+		{"usage: unknown command", []string{"frobnicate"}, exitUsage},
+		{"usage: unknown flag", []string{"decode", "--yaml", "03e8"}, exitUsage},
+		{"usage: another command's flag", []string{"decode", "--truncate", "03e8"}, exitUsage},
+		{"usage: too few", []string{"decode"}, exitUsage},
+		{"usage: too many", []string{"encode", "1000", "a", "b"}, exitUsage},
+		{"usage: version takes none", []string{"version", "x"}, exitUsage},
+		{"usage: - with more", []string{"decode", "-", "03"}, exitUsage},
+		{"usage: help for nothing", []string{"help", "frobnicate"}, exitUsage},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			got := runArgs("", tt.args...)
-			if got.Exit != tt.exit || !strings.Contains(got.Stderr, tt.wantStderr) {
-				t.Errorf("exit %d, stderr %q; want exit %d and stderr containing %q", got.Exit, got.Stderr, tt.exit, tt.wantStderr)
+			if out := checkRun(t, tt.args, ""); out.Exit != tt.exit {
+				t.Errorf("exit %d, want %d", out.Exit, tt.exit)
+			}
+			json := append([]string{"--json"}, tt.args...)
+			if len(tt.args) > 0 {
+				json = append([]string{tt.args[0], "--json"}, tt.args[1:]...) // the command name first
+			}
+			if out := checkRun(t, json, ""); out.Exit != tt.exit {
+				t.Errorf("--json: exit %d, want %d", out.Exit, tt.exit)
 			}
 		})
 	}
+	t.Run("write failed", func(t *testing.T) {
+		var stderr bytes.Buffer
+		if exit := run([]string{"--json", "explain"}, strings.NewReader(""), errWriter{}, &stderr); exit != exitWrite || !strings.Contains(stderr.String(), "no space left") {
+			t.Errorf("exit %d, stderr %q; want %d and the write error", exit, stderr.String(), exitWrite)
+		}
+		if exit := run([]string{"-h"}, strings.NewReader(""), errWriter{}, &stderr); exit != exitWrite {
+			t.Errorf("help: exit %d, want %d", exit, exitWrite)
+		}
+	})
 }
 
-func TestHelp(t *testing.T) {
-	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}, {"decode", "-h"}} {
-		got := runArgs("", args...)
-		if got.Exit != 0 || !strings.Contains(got.Stdout, "Examples:") || got.Stderr != "" {
-			t.Errorf("%v: %+v, want usage with examples on stdout, exit 0", args, got)
+// TestCheck checks the close() forms and the JavaScript numbers check takes.
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		args      []string
+		code      any // float64 or nil
+		hex       any // string or nil
+		exception string
+	}{
+		{nil, nil, "", ""},
+		{[]string{"undefined"}, nil, "", ""},
+		{[]string{"1000"}, 1000.0, "03e8", ""},
+		{[]string{"undefined", ""}, nil, "", ""}, // an empty reason is no reason: AppendScriptClose takes no other
+		{[]string{"undefined", "bye"}, 1000.0, "03e8627965", ""},
+		{[]string{"--", "1000", "-x"}, 1000.0, "03e82d78", ""},
+		{[]string{"0x3e8"}, 1000.0, "03e8", ""},
+		{[]string{"0X3E8"}, 1000.0, "03e8", ""},
+		{[]string{"0o1750"}, 1000.0, "03e8", ""},
+		{[]string{"0b1111101000"}, 1000.0, "03e8", ""},
+		{[]string{"1e3"}, 1000.0, "03e8", ""},
+		{[]string{"1000.0"}, 1000.0, "03e8", ""},
+		{[]string{"+1000"}, 1000.0, "03e8", ""},
+		{[]string{".3e4"}, 3000.0, "0bb8", ""},
+		{[]string{"2999.5"}, 3000.0, "0bb8", ""},
+		{[]string{"4999.5"}, 5000.0, nil, "InvalidAccessError"},
+		{[]string{"Infinity"}, 65535.0, nil, "InvalidAccessError"},
+		{[]string{"1e999"}, 65535.0, nil, "InvalidAccessError"},
+		{[]string{"-1e999"}, 0.0, nil, "InvalidAccessError"},
+		{[]string{"-Infinity"}, 0.0, nil, "InvalidAccessError"},
+		{[]string{"NaN"}, 0.0, nil, "InvalidAccessError"},
+		{[]string{"-0x10"}, 0.0, nil, "InvalidAccessError"},
+		{[]string{"66536"}, 65535.0, nil, "InvalidAccessError"},
+		{[]string{"0x" + strings.Repeat("f", 300)}, 65535.0, nil, "InvalidAccessError"},
+		{[]string{"1000", strings.Repeat("é", 62)}, 1000.0, nil, "SyntaxError"},
+		{[]string{"5000", strings.Repeat("a", 200)}, 5000.0, nil, "InvalidAccessError"},
+		{[]string{"1000", `\uD83D\uDE00`}, 1000.0, "03e8f09f9880", ""},
+		{[]string{"1000", `\u{1F600}`}, 1000.0, "03e8f09f9880", ""},
+		{[]string{"1000", `\uDE00\uD83D`}, 1000.0, "03e8efbfbdefbfbd", ""},
+		{[]string{"1000", `a\\b`}, 1000.0, "03e8615c62", ""},
+		{[]string{"1000", strings.Repeat(`\uD800`, 41)}, 1000.0, "03e8" + strings.Repeat("efbfbd", 41), ""},
+		{[]string{"1000", strings.Repeat(`\uD800`, 42)}, 1000.0, nil, "SyntaxError"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
+			obj := jsonObject(t, runArgs("", append([]string{"check", "--json"}, tt.args...)...))
+			got := []any{obj["code"], obj["hex"], obj["exception"]}
+			if diff := cmp.Diff([]any{tt.code, tt.hex, tt.exception}, got); diff != "" {
+				t.Errorf("code, hex, exception mismatch (-want +got):\n%s", diff)
+			}
+		})
+	}
+	for _, bad := range []string{"ten", "", "1_000", "010", "0x", "0xg", "1e", "1.2.3", "Inf", "-NaNx", "0x-1", " 1000", "1000 "} {
+		if out := runArgs("", "check", "--", bad); out.Exit != exitInvalid || !strings.Contains(out.Stderr, "CODE must be a JavaScript number") {
+			t.Errorf("check %q: %+v, want CODE refused", bad, out)
+		}
+	}
+	for _, bad := range []string{`\u12`, `\uZZZZ`, `\u{}`, `\u{110000}`, `\u{1234567}`, `\x41`, `\`, "\xff"} {
+		if out := runArgs("", "check", "1000", bad); out.Exit != exitInvalid || !strings.Contains(out.Stderr, "REASON") {
+			t.Errorf("check 1000 %q: %+v, want REASON refused", bad, out)
 		}
 	}
 }
 
-func TestJSON(t *testing.T) {
-	tests := []struct {
-		args []string
-		want string
-		exit int
-	}{
-		{[]string{"encode", "--json", "1000", "bye"}, `{"hex":"03e8627965","code":1000,"reason":"bye","truncated":false}`, 0},
-		{[]string{"encode", "--json", "--truncate", "1000", strings.Repeat("日", 42)}, `{"hex":"03e8` + strings.Repeat("e697a5", 41) + `","code":1000,"reason":"` + strings.Repeat("日", 41) + `","truncated":true}`, 0},
-		{[]string{"encode", "--json", "1005"}, `{"code":1005,"reason":"","truncated":false}`, 0},
-		{[]string{"encode", "--json", "1004"}, `{"code":1004,"reason":"","truncated":false,"error":"wsclose: invalid close code 1004: reserved"}`, 1},
-		{[]string{"check", "--json", "2999.5"}, `{"ok":true,"input":"2999.5","code":3000,"reason":null,"body":"0bb8"}`, 0},
-		{[]string{"check", "--json", "1000", "\u00e9"}, `{"ok":true,"input":"1000","code":1000,"reason":"é","body":"03e8c3a9"}`, 0},
-		{[]string{"check", "--json", "1001", "x"}, `{"ok":false,"input":"1001","code":1001,"reason":"x","body":null,"exception":"InvalidAccessError","error":"wsclose: invalid close code 1001: close() takes only 1000 or 3000-4999"}`, 1},
-		{[]string{"decode", "--json", ""}, `{"code":1005,"reason":"","reason_bytes":0,"name":"no status received","class":"1000–2999 protocol","sendable":false,"script_allowed":false}`, 0},
-		{[]string{"decode", "--json", "03"}, `{"code":null,"reason":null,"reason_bytes":0,"sendable":false,"script_allowed":false,"error":"wsclose: close payload too short to hold a code: 1 byte","fail_code":1002}`, 1},
-		{[]string{"explain", "--json", "1014"}, `[{"code":1014,"name":"bad gateway","class":"1000–2999 protocol","registered":true,"meaning":"the server was acting as a gateway or proxy and received an invalid response from the upstream server (like HTTP 502)","sendable":true,"script_allowed":false,"close_event":"code 1014 with the peer's reason, wasClean true, after a clean closing handshake"}]`, 0},
-	}
-	for _, tt := range tests {
-		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
-			got := runArgs("", tt.args...)
-			if diff := cmp.Diff(outcome{tt.want + "\n", "", tt.exit}, got); diff != "" {
-				t.Errorf("mismatch (-want +got):\n%s", diff)
-			}
-		})
-	}
-	// The whole registry as JSON: one entry a row of the table.
-	var rows []explainResult
-	got := runArgs("", "explain", "--json")
-	if err := json.Unmarshal([]byte(got.Stdout), &rows); err != nil || len(rows) != len(registryRows) {
-		t.Errorf("explain --json: %d rows, %v; want %d", len(rows), err, len(registryRows))
-	}
-}
-
-func TestExplainEveryKind(t *testing.T) {
+// TestExplain checks explain's texts for each kind of code and its table.
+func TestExplain(t *testing.T) {
 	tests := map[string]string{
-		"0":    "never: 0–999 are not used",
+		"0":    "never: 0–999 are not used (RFC 6455 §7.4.2)",
 		"1000": "yes: any endpoint, and a browser script through close()",
+		"1004": "never: 1004 is reserved",
 		"1005": "code 1005 when the peer's Close frame had an empty body",
 		"1006": "code 1006, wasClean false",
 		"1015": "reserved for reporting a failed TLS handshake",
@@ -271,9 +362,33 @@ func TestExplainEveryKind(t *testing.T) {
 		t.Errorf("explain 1000 1001 printed %q, want two entries", got.Stdout)
 	}
 	table := runArgs("", "explain")
-	for _, want := range []string{"CODE", "1016–2999", "5000–65535", "endpoint, script", "bad gateway"} {
+	for _, want := range []string{"CODE", "1016–2999", "3001–3002", "3009–3999", "5000–65535", "endpoint, script", "bad gateway"} {
 		if !strings.Contains(table.Stdout, want) {
 			t.Errorf("explain printed no %q in:\n%s", want, table.Stdout)
+		}
+	}
+	if got := runArgs("", append([]string{"explain"}, strings.Fields(strings.Repeat("1000 ", 17))...)...); got.Exit != exitUsage {
+		t.Errorf("explain with 17 codes: exit %d, want %d", got.Exit, exitUsage)
+	}
+}
+
+// TestHelp checks the usage and each command's help.
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"-h"}, {"--help"}, {"help"}} {
+		got := runArgs("", args...)
+		if got.Exit != 0 || got.Stdout != usageText() || got.Stderr != "" {
+			t.Errorf("%v: %+v, want the usage on stdout, exit 0", args, got)
+		}
+	}
+	if got := runArgs(""); got.Exit != exitUsage || got.Stderr != usageText() {
+		t.Errorf("no arguments: %+v, want the usage on stderr, exit 2", got)
+	}
+	for _, c := range commands {
+		for _, args := range [][]string{{"help", c.name}, {c.name, "-h"}, {c.name, "--help"}} {
+			got := runArgs("", args...)
+			if got.Exit != 0 || !strings.HasPrefix(got.Stdout, "usage: wsclose "+c.usageLine+"\n") || !strings.Contains(got.Stdout, "--json") {
+				t.Errorf("%v: %+v, want the help of %s", args, got, c.name)
+			}
 		}
 	}
 }
@@ -284,23 +399,35 @@ func TestDoubleDash(t *testing.T) {
 	if diff := cmp.Diff(outcome{"03e82d78\n", "", 0}, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
 	}
+	got = runArgs("", "encode", "1000", "x", "--json")
+	if diff := cmp.Diff(outcome{`{"code":1000,"reason":"x","reason_bytes":1,"truncated":false,"hex":"03e878","exit":0}` + "\n", "", 0}, got); diff != "" {
+		t.Errorf("a flag after the arguments: mismatch (-want +got):\n%s", diff)
+	}
 }
 
-// TestREADMESession runs every "$ wsclose …" line of the README's session
-// and compares what it prints, stdout then stderr, with what the README
-// shows under it, so that the README cannot drift from the program.
+var update = flag.Bool("update", false, "rewrite the outputs in README.md's console blocks from the program")
+
+// TestREADMESession runs every "$ wsclose …" line of the README's console
+// blocks and compares what it prints, stdout then stderr, with what the
+// README shows under it, so that the README cannot drift from the program.
+// With -update it writes the program's output into the README instead.
 func TestREADMESession(t *testing.T) {
-	readme, err := os.ReadFile("../../README.md")
+	const path = "../../README.md"
+	readme, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
+	parts := strings.Split(string(readme), "```")
 	commands := 0
-	for _, block := range strings.Split(string(readme), "```")[1:] {
-		if !strings.HasPrefix(block, "console\n") {
+	for p := 1; p < len(parts); p += 2 {
+		block, ok := strings.CutPrefix(parts[p], "console\n")
+		if !ok {
 			continue
 		}
-		lines := strings.Split(strings.TrimPrefix(block, "console\n"), "\n")
+		lines := strings.Split(strings.TrimSuffix(block, "\n"), "\n")
+		var rebuilt []string
 		for i := 0; i < len(lines); i++ {
+			rebuilt = append(rebuilt, lines[i])
 			cmdline, ok := strings.CutPrefix(lines[i], "$ wsclose ")
 			if !ok {
 				continue
@@ -310,16 +437,23 @@ func TestREADMESession(t *testing.T) {
 				i++
 				shown = append(shown, lines[i])
 			}
-			want := strings.TrimRight(strings.Join(shown, "\n"), "\n")
 			got := runArgs("", shellWords(t, cmdline)...)
-			if diff := cmp.Diff(want, strings.TrimRight(got.Stdout+got.Stderr, "\n")); diff != "" {
+			out := strings.TrimRight(got.Stdout+got.Stderr, "\n")
+			rebuilt = append(rebuilt, out)
+			if diff := cmp.Diff(strings.Join(shown, "\n"), out); diff != "" && !*update {
 				t.Errorf("README: $ wsclose %s: mismatch (-want +got):\n%s", cmdline, diff)
 			}
 			commands++
 		}
+		parts[p] = "console\n" + strings.Join(rebuilt, "\n") + "\n"
 	}
-	if commands < 4 {
-		t.Errorf("found %d wsclose commands in README.md's console blocks, want one for each subcommand", commands)
+	if *update {
+		if err := os.WriteFile(path, []byte(strings.Join(parts, "```")), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if commands < 8 {
+		t.Errorf("found %d wsclose commands in README.md's console blocks, want the subcommands and capture formats", commands)
 	}
 }
 
@@ -372,6 +506,10 @@ func TestVersion(t *testing.T) {
 	if got := runArgs("", "version", "x"); got.Exit != 2 || got.Stdout != "" {
 		t.Errorf("version x: %+v, want a usage error", got)
 	}
+	obj := jsonObject(t, runArgs("", "--version", "--json"))
+	if obj["version"] == nil || obj["go"] == nil || obj["platform"] == nil || obj["exit"] != 0.0 {
+		t.Errorf("--version --json: %v", obj)
+	}
 }
 
 // TestBinary builds the command and runs it as a user would, with
@@ -409,5 +547,147 @@ func TestBinary(t *testing.T) {
 	err = exec.Command(bin).Run()
 	if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != 2 {
 		t.Errorf("wsclose with no arguments: %v, want exit 2", err)
+	}
+	// A full device: the write fails, and the exit status says so.
+	if full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0); err == nil {
+		defer full.Close()
+		cmd = exec.Command(bin, "explain")
+		cmd.Stdout = full
+		err = cmd.Run()
+		if exit, ok := err.(*exec.ExitError); !ok || exit.ExitCode() != exitWrite {
+			t.Errorf("wsclose explain > /dev/full: %v, want exit %d", err, exitWrite)
+		}
+	}
+}
+
+// TestEvent checks what event says for each situation of the closing
+// handshake, through its JSON, and which engine departures it lists.
+func TestEvent(t *testing.T) {
+	type step struct {
+		Body    *string `json:"body"`
+		Verdict string  `json:"verdict"`
+		Reply   *string `json:"reply"`
+		Close   bool    `json:"close_transport"`
+		State   string  `json:"state"`
+	}
+	type event struct {
+		Code       int    `json:"code"`
+		Reason     string `json:"reason"`
+		WasClean   bool   `json:"was_clean"`
+		ErrorEvent bool   `json:"error_event"`
+	}
+	type result struct {
+		Steps []step `json:"steps"`
+		Event event  `json:"event"`
+	}
+	sp := func(s string) *string { return &s }
+	// failReply is the Close body with which this end fails the connection
+	// after receiving body.
+	failReply := func(body string) *string {
+		b, _ := hex.DecodeString(body)
+		_, _, err := wsclose.ParsePayload(b)
+		return sp(hex.EncodeToString(wsclose.AppendFailure(nil, err)))
+	}
+	tests := []struct {
+		name    string
+		args    []string
+		want    result
+		engines []string // a part of each departure listed, in order
+	}{
+		{"a Close with a reason", []string{"03e84f4b"},
+			result{[]step{{sp("03e84f4b"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "OK", true, false}},
+			[]string{"Chromium echoes the code and the reason", "about 2 s"}},
+		{"an empty Close", []string{""},
+			result{[]step{{sp(""), "accepted", sp(""), false, "closing"}}, event{1005, "", true, false}},
+			[]string{"about 2 s"}},
+		{"TCP lost", []string{"none"},
+			result{[]step{{nil, "tcp lost", nil, false, "closed"}}, event{1006, "", false, true}},
+			nil},
+		{"a Close, then TCP lost", []string{"03e8", "none"},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {nil, "tcp lost", nil, false, "closed"}}, event{1000, "", true, false}},
+			nil},
+		{"an unassigned code", []string{"0bb7"},
+			result{[]step{{sp("0bb7"), "refused", failReply("0bb7"), true, "closing"}}, event{1006, "", false, true}},
+			[]string{"Chromium accepts code 2999"}},
+		{"1005 on the wire: no Chromium departure", []string{"03ed"},
+			result{[]step{{sp("03ed"), "refused", failReply("03ed"), true, "closing"}}, event{1006, "", false, true}},
+			nil},
+		{"a second Close", []string{"03e8", "03e9"},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {sp("03e9"), "ignored", nil, false, "closing"}}, event{1000, "", true, false}},
+			[]string{"a frame after the Close", "about 2 s"}},
+		{"a Close after TCP lost", []string{"03e8", "none", "03e9"},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {nil, "tcp lost", nil, false, "closed"}, {sp("03e9"), "ignored", nil, false, "closed"}}, event{1000, "", true, false}},
+			nil},
+		{"a leading BOM", []string{"03e8efbbbf6869"},
+			result{[]step{{sp("03e8efbbbf6869"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "\uFEFFhi", true, false}},
+			[]string{"Chromium echoes the code and the reason", `undici strips the leading BOM: its reason is "hi"`, "about 2 s"}},
+		{"a whole frame", []string{"8882 37fa213d 3412"},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "", true, false}},
+			[]string{"about 2 s"}},
+		{"a server", []string{"--role", "server", "03e8"},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), true, "closing"}}, event{1000, "", true, false}},
+			nil},
+		{"a server, --role=", []string{"--role=server", "none"},
+			result{[]step{{nil, "tcp lost", nil, false, "closed"}}, event{1006, "", false, true}},
+			nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out := checkRun(t, append([]string{"event", "--json"}, tt.args...), "")
+			var got result
+			if err := json.Unmarshal([]byte(out.Stdout), &got); err != nil || out.Exit != 0 {
+				t.Fatalf("exit %d, %v: %s", out.Exit, err, out.Stdout)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+			var engines struct{ Engines []string }
+			if err := json.Unmarshal([]byte(out.Stdout), &engines); err != nil {
+				t.Fatal(err)
+			}
+			if len(engines.Engines) != len(tt.engines) {
+				t.Fatalf("engines %q, want %d naming %q", engines.Engines, len(tt.engines), tt.engines)
+			}
+			for i, e := range engines.Engines {
+				if !strings.Contains(e, tt.engines[i]) {
+					t.Errorf("engine %d: %q, want %q in it", i, e, tt.engines[i])
+				}
+			}
+			text := checkRun(t, append([]string{"event"}, tt.args...), "")
+			if !strings.Contains(text.Stdout, "close     code ") {
+				t.Errorf("text has no close line:\n%s", text.Stdout)
+			}
+		})
+	}
+	for _, bad := range []struct {
+		args []string
+		exit int
+	}{
+		{[]string{"zz"}, exitInvalid},
+		{[]string{"--role", "peer", "03e8"}, exitInvalid},
+		{[]string{strings.Repeat("00", 140)}, exitInvalid},
+		{[]string{"8102 6869"}, exitInvalid},
+		{[]string{}, exitUsage},
+		{strings.Fields(strings.Repeat("03e8 ", 9)), exitUsage},
+	} {
+		if out := checkRun(t, append([]string{"event"}, bad.args...), ""); out.Exit != bad.exit {
+			t.Errorf("event %q: exit %d, want %d", bad.args, out.Exit, bad.exit)
+		}
+	}
+}
+
+// TestHexInputLinear reads input that looks like a hex dump for its whole
+// megabyte: each line is tried as a dump line, and the time that takes must
+// grow with the line, not its square.
+func TestHexInputLinear(t *testing.T) {
+	for _, text := range []string{
+		"0000  " + strings.Repeat("2020 ", 200000),                         // one long line of groups
+		strings.Repeat("00000000: "+strings.Repeat("aa ", 20)+"\n", 20000), // many lines
+	} {
+		start := time.Now()
+		parseHex(text)
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("parseHex of %d bytes took %v", len(text), d)
+		}
 	}
 }

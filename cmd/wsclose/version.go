@@ -1,27 +1,57 @@
 package main
 
 import (
+	"bytes"
+	"flag"
+	"io"
 	"runtime"
 	"runtime/debug"
 )
 
-// versionLine is what "wsclose --version" prints: the module version the
+var cmdVersion = &command{
+	name:      "version",
+	usageLine: "version [--json]",
+	short:     "the module and Go versions (also --version)",
+	long: `Version prints the module version the binary was built from, the Go version
+that built it and the platform.
+
+JSON: {"version", "go", "platform", "exit"}.
+`,
+	minArgs: 0,
+	maxArgs: 0,
+	setup: func(fs *flag.FlagSet) func([]string, io.Reader) (result, error) {
+		return func([]string, io.Reader) (result, error) { return newVersionResult(), nil }
+	},
+}
+
+// versionResult is what "wsclose --version" prints: the module version the
 // binary was built from and the Go version that built it, as
 // runtime/debug.ReadBuildInfo records them. A binary installed with
 // "go install github.com/wsclose/wsclose/cmd/wsclose@v0.1.0" says v0.1.0;
 // one built with "go run" or "go build" in a checkout says "(devel)", or the
 // pseudo-version Go derives from the commit where it stamps version control
 // information into the build.
-func versionLine() string {
-	version := "(devel)"
-	goVersion := runtime.Version()
+type versionResult struct {
+	Version  string `json:"version"`
+	Go       string `json:"go"`
+	Platform string `json:"platform"`
+
+	status
+}
+
+func newVersionResult() *versionResult {
+	v := &versionResult{Version: "(devel)", Go: runtime.Version(), Platform: runtime.GOOS + "/" + runtime.GOARCH}
 	if info, ok := debug.ReadBuildInfo(); ok {
 		if info.Main.Version != "" {
-			version = info.Main.Version
+			v.Version = info.Main.Version
 		}
 		if info.GoVersion != "" {
-			goVersion = info.GoVersion
+			v.Go = info.GoVersion
 		}
 	}
-	return "wsclose " + version + " " + goVersion + " " + runtime.GOOS + "/" + runtime.GOARCH + "\n"
+	return v
+}
+
+func (v *versionResult) writeText(w *bytes.Buffer) {
+	w.WriteString("wsclose " + v.Version + " " + v.Go + " " + v.Platform + "\n")
 }
