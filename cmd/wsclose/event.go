@@ -238,10 +238,16 @@ func ignoredWhy(before wsclose.State, hadFirst bool) string {
 // measured to depart from what Handshake says, for the bodies given.
 func engineDepartures(bodies [][]byte, args []string, first []byte, afterFirst bool, ev wsclose.Event) []string {
 	out := []string{}
-	if b := bodies[0]; args[0] != "none" && len(b) >= 2 && len(b) <= wsclose.MaxPayloadLen {
+	if b := bodies[0]; args[0] != "none" {
 		code, _, err := wsclose.ParsePayload(b)
-		if err != nil && chromiumAccepts(code) && wsclose.ValidateReason(string(b[2:])) == nil {
+		switch {
+		case err == nil:
+		case len(b) == 1 || len(b) > wsclose.MaxPayloadLen:
+			out = append(out, "undici closes TCP without sending a Close for a Close body of 1 byte or over 125 bytes; RFC 6455 §7.1.7 says it SHOULD send one (Chromium answers 1002, as above)")
+		case chromiumAccepts(code) && wsclose.ValidateReason(string(b[2:])) == nil:
 			out = append(out, fmt.Sprintf("Chromium accepts code %d and echoes it, and reports code %d, wasClean true, no error event (measured with 0, 999, 1004, 1016, 2999 and 5000 and above); undici refuses it, as above", int(code), int(code)))
+		case wsclose.FailureCode(err) == wsclose.StatusInvalidPayloadData:
+			out = append(out, "Chromium fails a reason that is not UTF-8 with 1002, not 1007 (RFC 6455 §8.1 names no code; Autobahn TestSuite 7.5.1 takes both); undici sends 1007, as above")
 		}
 	}
 	if len(first) > 2 {
@@ -252,7 +258,10 @@ func engineDepartures(bodies [][]byte, args []string, first []byte, afterFirst b
 		}
 	}
 	if afterFirst {
-		out = append(out, "Chromium fails the connection on a frame after the Close (measured with a data frame): an error event, 1006, wasClean false")
+		out = append(out, "Chromium fails the connection on any frame after the Close (measured with a data frame, a Ping and a second Close, valid or not): an error event, 1006, wasClean false; undici ignores it, as above")
+	}
+	if lostTCP(args) && !ev.WasClean && !afterValid(bodies, args) {
+		out = append(out, "Chromium and undici fire no error event when TCP is lost before a Close arrives: they report 1006, wasClean false; RFC 6455 §7.2.1 makes it a failure, and WHATWG then fires an error event")
 	}
 	if ev.WasClean && !lostTCP(args) {
 		out = append(out, "Chromium closes TCP itself about 2 s after the handshake if the server does not; the event is the same")
@@ -270,6 +279,20 @@ func chromiumAccepts(code wsclose.Code) bool {
 		return false
 	}
 	return true
+}
+
+// afterValid reports whether a body that Handshake accepted comes before
+// the first "none": then TCP was not lost before a Close arrived.
+func afterValid(bodies [][]byte, args []string) bool {
+	for i, a := range args {
+		if a == "none" {
+			return false
+		}
+		if _, _, err := wsclose.ParsePayload(bodies[i]); err == nil {
+			return true
+		}
+	}
+	return false
 }
 
 // lostTCP reports whether the bodies end the connection with "none".
