@@ -79,16 +79,53 @@ func acceptRaw(conn net.Conn) (*rawConn, error) {
 	if err != nil {
 		return nil, err
 	}
-	key := req.Header.Get("Sec-WebSocket-Key")
-	if !strings.EqualFold(req.Header.Get("Upgrade"), "websocket") || key == "" {
-		return nil, errors.New("not a WebSocket handshake")
+	key, err := handshakeKey(req)
+	if err != nil {
+		return nil, err
 	}
-	resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Accept: " + acceptKey(key) + "\r\n\r\n"
-	if _, err := io.WriteString(conn, resp); err != nil {
+	if err := writeAccept(conn, key); err != nil {
 		return nil, err
 	}
 	return &rawConn{conn: conn, br: br}, nil
+}
+
+// upgradeHTTP does the server's half of the opening handshake inside an
+// HTTP handler, taking the connection over from net/http.
+func upgradeHTTP(w http.ResponseWriter, r *http.Request) (*rawConn, error) {
+	key, err := handshakeKey(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return nil, err
+	}
+	conn, brw, err := http.NewResponseController(w).Hijack()
+	if err != nil {
+		return nil, err
+	}
+	conn.SetDeadline(time.Now().Add(ioTimeout))
+	if err := writeAccept(conn, key); err != nil {
+		conn.Close()
+		return nil, err
+	}
+	return &rawConn{conn: conn, br: brw.Reader}, nil
+}
+
+// handshakeKey returns the Sec-WebSocket-Key of a client's opening
+// handshake (RFC 6455 §4.2.1), or an error when r does not ask to upgrade
+// to a WebSocket.
+func handshakeKey(r *http.Request) (string, error) {
+	key := r.Header.Get("Sec-WebSocket-Key")
+	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || key == "" {
+		return "", errors.New("not a WebSocket handshake")
+	}
+	return key, nil
+}
+
+// writeAccept writes the server's answer to an opening handshake with key:
+// 101 Switching Protocols with Sec-WebSocket-Accept (RFC 6455 §4.2.2).
+func writeAccept(w io.Writer, key string) error {
+	_, err := io.WriteString(w, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"+
+		"Sec-WebSocket-Accept: "+acceptKey(key)+"\r\n\r\n")
+	return err
 }
 
 // writeFrame sends one final frame, masked when this end is the client.
@@ -184,25 +221,3 @@ func (c *rawConn) readClose() ([]byte, error) {
 }
 
 func (c *rawConn) Close() error { return c.conn.Close() }
-
-// upgradeHTTP does the server's half of the opening handshake inside an
-// HTTP handler, taking the connection over from net/http.
-func upgradeHTTP(w http.ResponseWriter, r *http.Request) (*rawConn, error) {
-	key := r.Header.Get("Sec-WebSocket-Key")
-	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") || key == "" {
-		http.Error(w, "not a WebSocket handshake", http.StatusBadRequest)
-		return nil, errors.New("not a WebSocket handshake")
-	}
-	conn, brw, err := http.NewResponseController(w).Hijack()
-	if err != nil {
-		return nil, err
-	}
-	conn.SetDeadline(time.Now().Add(ioTimeout))
-	resp := "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
-		"Sec-WebSocket-Accept: " + acceptKey(key) + "\r\n\r\n"
-	if _, err := io.WriteString(conn, resp); err != nil {
-		conn.Close()
-		return nil, err
-	}
-	return &rawConn{conn: conn, br: brw.Reader}, nil
-}
