@@ -11,31 +11,27 @@ package interop
 // test and asserted as observed.
 
 import (
-	"bytes"
-	"context"
+	_ "embed"
 	"encoding/binary"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 	"unicode/utf16"
+	"unicode/utf8"
 
-	"github.com/chromedp/cdproto/browser"
-	"github.com/chromedp/cdproto/cdp"
-	"github.com/chromedp/chromedp"
 	"github.com/wsclose/wsclose"
 )
+
+//go:embed testdata/closecalls.mjs
+var closeCallsJS string
+
+// closeCallsRunner runs the calls in an engine.
+var closeCallsRunner = runner{closeCallsJS, "runCalls"}
 
 // jsCall is one call of WebSocket.close(). Code is nil when the call passes
 // no code; Reason is nil when it passes no reason; the reason is UTF-16
@@ -68,11 +64,15 @@ func jsString(u []uint16) string {
 	var b strings.Builder
 	b.WriteByte('\'')
 	for i := 0; i < len(u); i++ {
+		pair := utf8.RuneError
+		if i+1 < len(u) {
+			pair = utf16.DecodeRune(rune(u[i]), rune(u[i+1]))
+		}
 		switch {
-		case i+1 < len(u) && isPair(u[i], u[i+1]):
-			b.WriteRune(utf16.DecodeRune(rune(u[i]), rune(u[i+1])))
+		case pair != utf8.RuneError:
+			b.WriteRune(pair)
 			i++
-		case u[i] >= 0xD800 && u[i] <= 0xDFFF:
+		case utf16.IsSurrogate(rune(u[i])):
 			fmt.Fprintf(&b, "\\u%04X", u[i])
 		default:
 			b.WriteRune(rune(u[i]))
@@ -81,8 +81,6 @@ func jsString(u []uint16) string {
 	b.WriteByte('\'')
 	return b.String()
 }
-
-func isPair(hi, lo uint16) bool { return hi >= 0xD800 && hi <= 0xDBFF && lo >= 0xDC00 && lo <= 0xDFFF }
 
 // outcome is what a close() call did: the exception's name, or the Close
 // body sent.
@@ -120,100 +118,25 @@ func wscloseOutcome(c jsCall) outcome {
 	return outcome{Body: hex.EncodeToString(body)}
 }
 
-// runnerJS opens a WebSocket for each call, calls close() once it is open
-// and waits for the close event. It runs in the page and in Node.
-const runnerJS = `
-async function runCalls(url, calls) {
-  const results = [];
-  const one = (c) => new Promise((resolve) => {
-    const ws = new WebSocket(url + "?id=" + c.id);
-    let threw = "", message = "";
-    const done = (threw) => resolve({ id: c.id, threw, message });
-    const timer = setTimeout(() => done(threw || "timeout"), 5000);
-    ws.onclose = () => { clearTimeout(timer); done(threw); };
-    ws.onerror = () => {};
-    ws.onopen = () => {
-      const args = [];
-      if (c.code !== null) args.push(c.code); else if (c.reason !== null) args.push(undefined);
-      if (c.reason !== null) args.push(String.fromCharCode(...c.reason));
-      try {
-        ws.close(...args);
-      } catch (e) {
-        threw = e.name || String(e);
-        message = e.message || "";
-        ws.close();
-      }
-    };
-  });
-  for (let i = 0; i < calls.length; i += 10) {
-    results.push(...await Promise.all(calls.slice(i, i + 10).map(one)));
-  }
-  return results;
-}
-`
-
-// closeRecorder is the WebSocket endpoint the engines connect to: it
-// records the first Close body of each connection, answers it, and hangs up.
-type closeRecorder struct {
-	mu     sync.Mutex
-	bodies map[int][]byte
-}
-
-func (rec *closeRecorder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.Atoi(r.URL.Query().Get("id"))
-	if err != nil {
-		http.Error(w, "no id", http.StatusBadRequest)
-		return
-	}
-	rc, err := upgradeHTTP(w, r)
-	if err != nil {
-		return
-	}
-	defer rc.Close()
-	body, err := rc.readClose()
-	if err != nil {
-		return
-	}
-	rec.mu.Lock()
-	rec.bodies[id] = body
-	rec.mu.Unlock()
-	_ = rc.writeFrame(opClose, body)
-}
-
-func (rec *closeRecorder) body(id int) ([]byte, bool) {
-	rec.mu.Lock()
-	defer rec.mu.Unlock()
-	b, ok := rec.bodies[id]
-	return b, ok
-}
-
 // reasonGrid are the reasons of the grid, as UTF-16 code units.
 func reasonGrid() []*[]uint16 {
-	units := func(s string) *[]uint16 { u := utf16.Encode([]rune(s)); return &u }
+	units := func(s string) *[]uint16 { return new(utf16.Encode([]rune(s))) }
 	raw := func(u ...uint16) *[]uint16 { return &u }
 	return []*[]uint16{
-		nil,                            // no reason argument
-		units(""),                      // empty
-		units("going away"),            // ASCII
-		units("Tschüß, bis später"),    // German
-		units("接続を閉じます"),               // Japanese
-		units("🔌😀"),                    // emoji: surrogate pairs
-		raw(0xD807),                    // lone high surrogate
-		raw(0xDC00),                    // lone low surrogate
-		raw(0xDC00, 0xD800),            // reversed pair
-		units(german123),               // 123 bytes
-		units("x" + german123),         // 124 bytes
-		raw(repeatUnit(0xD807, 41)...), // 41 lone surrogates: 123 bytes as U+FFFD
-		raw(repeatUnit(0xD807, 42)...), // 42: 126 bytes
+		nil,                         // no reason argument
+		units(""),                   // empty
+		units("going away"),         // ASCII
+		units("Tschüß, bis später"), // German
+		units("接続を閉じます"),            // Japanese
+		units("🔌😀"),                 // emoji: surrogate pairs
+		raw(0xD807),                 // lone high surrogate
+		raw(0xDC00),                 // lone low surrogate
+		raw(0xDC00, 0xD800),         // reversed pair
+		units(german123),            // 123 bytes
+		units("x" + german123),      // 124 bytes
+		raw(slices.Repeat([]uint16{0xD807}, 41)...), // 41 lone surrogates: 123 bytes as U+FFFD
+		raw(slices.Repeat([]uint16{0xD807}, 42)...), // 42: 126 bytes
 	}
-}
-
-func repeatUnit(u uint16, n int) []uint16 {
-	s := make([]uint16, n)
-	for i := range s {
-		s[i] = u
-	}
-	return s
 }
 
 // gridCodes cross every policy boundary; 66536 is 2^16 + 1000, which
@@ -231,7 +154,6 @@ func closeCalls() (calls []jsCall, recorded []jsCall) {
 		calls = append(calls, c)
 		return c
 	}
-	f := func(x float64) *float64 { return &x }
 	// Calls without a code: the standard leaves a reason without a code
 	// open (whatwg/websockets#61); wsclose sends it with 1000, as
 	// whatwg/websockets PR #48 would.
@@ -240,11 +162,11 @@ func closeCalls() (calls []jsCall, recorded []jsCall) {
 	}
 	for _, code := range gridCodes {
 		for _, r := range reasonGrid() {
-			add(f(code), r)
+			add(new(code), r)
 		}
 	}
 	for _, code := range fractionalCodes {
-		recorded = append(recorded, add(f(code), nil))
+		recorded = append(recorded, add(new(code), nil))
 	}
 	rng := rand.New(rand.NewPCG(2026, 11))
 	edges := []float64{0, 999, 1000, 1001, 2999, 3000, 3001, 3999, 4000, 4999, 5000, 65535}
@@ -264,144 +186,18 @@ func closeCalls() (calls []jsCall, recorded []jsCall) {
 			}
 			reason = &u
 		}
-		add(f(code), reason)
+		add(new(code), reason)
 	}
 	return calls, recorded
 }
 
-// jsResult is what the runner reports of one call: the name and message of
-// the exception close() threw, "" for none.
+// jsResult is what closecalls.mjs reports of one call: the name and
+// message of the exception close() threw, "" for none, or "timeout".
 type jsResult struct {
 	ID      int    `json:"id"`
 	Threw   string `json:"threw"`
 	Message string `json:"message"`
 }
-
-// engine runs calls against the endpoint at wsURL and returns each call's
-// result by ID.
-type engine struct {
-	name string
-	run  func(t *testing.T, pageURL, wsURL string, calls []jsCall) map[int]jsResult
-}
-
-func byID(results []jsResult) map[int]jsResult {
-	m := map[int]jsResult{}
-	for _, r := range results {
-		m[r.ID] = r
-	}
-	return m
-}
-
-// requireTool finds a program; without it the test is skipped, except in
-// CI, where a missing browser or Node is a failure.
-func requireTool(t *testing.T, what string, names ...string) string {
-	t.Helper()
-	for _, n := range names {
-		if p, err := exec.LookPath(n); err == nil {
-			return p
-		}
-	}
-	msg := fmt.Sprintf("%s not found (looked for %s)", what, strings.Join(names, ", "))
-	if os.Getenv("CI") != "" {
-		t.Fatal(msg + "; CI must install it (.ci/run does)")
-	}
-	t.Skip(msg)
-	return ""
-}
-
-var chromium = engine{name: "Chromium", run: func(t *testing.T, pageURL, wsURL string, calls []jsCall) map[int]jsResult {
-	path := os.Getenv("CHROMIUM")
-	if path == "" {
-		path = requireTool(t, "Chromium", "chromium", "chromium-browser", "google-chrome")
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-	)
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	// Bound the whole run: a browser that hangs fails the test in time.
-	timer := time.AfterFunc(3*time.Minute, cancel)
-	defer timer.Stop()
-
-	callsJSON, err := json.Marshal(calls)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fail := func(err error) {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("Chromium (%s): %v", path, err)
-		}
-		t.Skipf("Chromium (%s) could not be driven: %v", path, err)
-	}
-	// The first Do starts the browser.
-	if err := chromedp.Do(ctx, chromedp.Navigate(pageURL)); err != nil {
-		fail(err)
-	}
-	version, err := cdp.Call(ctx, chromedp.FromContext(ctx).Browser, browser.GetVersion, cdp.Empty{})
-	if err != nil {
-		fail(err)
-	}
-	product := version.Product
-	results, err := chromedp.Run(ctx, chromedp.Evaluate[[]jsResult](fmt.Sprintf("runCalls(%q, %s)", wsURL, callsJSON), chromedp.EvalAwaitPromise))
-	if err != nil {
-		fail(err)
-	}
-	t.Logf("engine: %s", product)
-	return byID(results)
-}}
-
-var nodeUndici = engine{name: "Node (undici)", run: func(t *testing.T, _, wsURL string, calls []jsCall) map[int]jsResult {
-	node := requireTool(t, "Node.js", "node")
-	version, err := exec.Command(node, "--version").Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var args []string
-	if major, _ := strconv.Atoi(strings.SplitN(strings.TrimPrefix(string(version), "v"), ".", 2)[0]); major < 22 {
-		args = append(args, "--experimental-websocket") // WebSocket is a global from Node 22 on
-	}
-	script := filepath.Join(t.TempDir(), "close.mjs")
-	main := runnerJS + `
-const chunks = [];
-for await (const c of process.stdin) chunks.push(c);
-const { url, calls } = JSON.parse(Buffer.concat(chunks).toString());
-process.stdout.write(JSON.stringify(await runCalls(url, calls)));
-`
-	if err := os.WriteFile(script, []byte(main), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	input, err := json.Marshal(map[string]any{"url": wsURL, "calls": calls})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(node, append(args, script)...)
-	cmd.Stdin = bytes.NewReader(input)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node %s: %v\n%s", strings.TrimSpace(string(version)), err, stderr.String())
-	}
-	t.Logf("engine: Node.js %s", strings.TrimSpace(string(version)))
-	var results []jsResult
-	if err := json.Unmarshal(out, &results); err != nil {
-		t.Fatalf("node printed %q: %v", out, err)
-	}
-	return byID(results)
-}}
-
-var engines = []engine{chromium, nodeUndici}
 
 const (
 	recordedBegin = "<!-- close() without an integer code: generated by `go test -run TestBrowserClose -update`; do not edit -->"
@@ -417,17 +213,20 @@ func TestBrowserClose(t *testing.T) {
 	observed := make([]map[int]outcome, len(engines))
 	for i, e := range engines {
 		t.Run(e.name, func(t *testing.T) {
-			rec := &closeRecorder{bodies: map[int][]byte{}}
-			mux := http.NewServeMux()
-			mux.Handle("/ws", rec)
-			mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-				fmt.Fprintf(w, "<!doctype html><title>wsclose</title><script>%s</script>", runnerJS)
+			// The endpoint records the first Close body of each connection,
+			// then answers it and hangs up.
+			var bodies records[[]byte]
+			ws := serveByID(len(calls), func(id int, rc *rawConn) {
+				body, err := rc.readClose()
+				if err != nil {
+					return
+				}
+				bodies.set(id, body)
+				_ = rc.writeFrame(opClose, body)
 			})
-			srv := httptest.NewServer(mux)
-			defer srv.Close()
-			wsURL := "ws" + strings.TrimPrefix(srv.URL, "http") + "/ws"
-
-			threw := e.run(t, srv.URL+"/", wsURL, calls)
+			var results []jsResult
+			t.Logf("engine: %s", e.run(t, closeCallsRunner, ws, calls, &results))
+			threw := byID(results, func(r jsResult) int { return r.ID })
 			got := map[int]outcome{}
 			agreed := 0
 			for _, c := range calls {
@@ -439,7 +238,7 @@ func TestBrowserClose(t *testing.T) {
 				}
 				o := outcome{Throws: th}
 				if th == "" {
-					body, ok := rec.body(c.ID)
+					body, ok := bodies.get(c.ID)
 					if !ok {
 						t.Errorf("%s: %s threw nothing, but no Close arrived", c, e.name)
 						continue

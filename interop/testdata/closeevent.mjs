@@ -3,8 +3,7 @@
 // behaviour says so, and reports the events the connection fired: whether
 // an error event came before the close event, the CloseEvent's code, reason
 // and wasClean, and the message events. The same file runs in a page of
-// headless Chromium (loaded as a module) and in Node, which reads
-// {url, behaviours} as JSON on stdin and writes the results to stdout.
+// headless Chromium (loaded as a module) and in Node (through node.mjs).
 
 // limitMs bounds one connection: the server holds none longer than 4 s.
 const limitMs = 12000;
@@ -65,10 +64,3 @@ export async function runBehaviours(url, behaviours) {
 }
 
 globalThis.runBehaviours = runBehaviours;
-
-if (typeof process !== "undefined" && process.versions && process.versions.node) {
-  const chunks = [];
-  for await (const c of process.stdin) chunks.push(c);
-  const { url, behaviours } = JSON.parse(Buffer.concat(chunks).toString());
-  process.stdout.write(JSON.stringify(await runBehaviours(url, behaviours)));
-}
