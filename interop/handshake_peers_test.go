@@ -9,22 +9,12 @@ package interop
 // asserted against the one committed in README.md.
 
 import (
-	"bufio"
 	"bytes"
-	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
-	"net"
-	"net/http"
-	"net/http/httptest"
-	"net/url"
 	"os"
-	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -110,81 +100,6 @@ func handshakeCases() []handshakeCase {
 	return cases
 }
 
-// watchedConn is a peer library's TCP connection, watched: the bytes the
-// library writes, and whether it closed the connection before a read
-// showed that the other end had closed it.
-type watchedConn struct {
-	net.Conn
-	mu          sync.Mutex
-	written     []byte // every byte the library asked to send
-	eof         bool   // a read returned the other end's close (EOF or reset)
-	closed      bool
-	closedFirst bool // Close was called before any read returned EOF
-}
-
-func (c *watchedConn) Read(p []byte) (int, error) {
-	n, err := c.Conn.Read(p)
-	if errors.Is(err, io.EOF) || errors.Is(err, syscall.ECONNRESET) {
-		c.mu.Lock()
-		c.eof = true
-		c.mu.Unlock()
-	}
-	return n, err
-}
-
-func (c *watchedConn) Write(p []byte) (int, error) {
-	c.mu.Lock()
-	c.written = append(c.written, p...)
-	c.mu.Unlock()
-	return c.Conn.Write(p)
-}
-
-func (c *watchedConn) Close() error {
-	c.mu.Lock()
-	if !c.closed {
-		c.closed, c.closedFirst = true, !c.eof
-	}
-	c.mu.Unlock()
-	return c.Conn.Close()
-}
-
-// frames returns the frames the library wrote after the opening
-// handshake's HTTP message.
-func (c *watchedConn) frames() []frame {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	_, rest, _ := bytes.Cut(c.written, []byte("\r\n\r\n"))
-	r := &rawConn{br: bufio.NewReader(bytes.NewReader(rest))}
-	var fs []frame
-	for {
-		f, err := r.readFrame()
-		if err != nil {
-			return fs
-		}
-		fs = append(fs, f)
-	}
-}
-
-// watchedListener hands out watched connections.
-type watchedListener struct{ net.Listener }
-
-func (l watchedListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
-	}
-	return &watchedConn{Conn: c}, nil
-}
-
-// peerRun is what the peer did in one case: what its library told its
-// user, and its watched connection.
-type peerRun struct {
-	rep     report
-	err     error
-	byClose bool // rep and err come from coder/websocket's Close, which reports only an error
-	conn    *watchedConn
-}
-
 // closeSender is an endpoint whose library can send a Close frame without
 // waiting for the answer; coder/websocket's Close always waits.
 type closeSender interface {
@@ -195,9 +110,9 @@ type closeSender interface {
 // records what the library tells its user: it reads until the library
 // reports the close, after sending its own Close unless the raw endpoint
 // closes alone. With coder/websocket, which closes only with Close, that
-// is Close's error. Then the peer's user closes the connection.
+// is Close's error. peerLink.run then closes the endpoint, as the peer's
+// user would.
 func peerAct(ep endpoint, c handshakeCase, conn *watchedConn) peerRun {
-	defer ep.Close()
 	r := peerRun{conn: conn}
 	s, ok := ep.(closeSender)
 	switch {
@@ -232,76 +147,6 @@ func runRaw(rc *rawConn, c handshakeCase) rawRun {
 	}
 	ev, end := closeLoop(rc, h, closeWait)
 	return rawRun{ev, end}
-}
-
-// runPeerServer runs each case with the peer as server and the raw endpoint
-// as client.
-func runPeerServer(t *testing.T, p peer, cases []handshakeCase) ([]peerRun, []rawRun) {
-	type connKey struct{}
-	runs := make(chan peerRun, 1)
-	ts := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		i, _ := strconv.Atoi(r.URL.Query().Get("case"))
-		conn := r.Context().Value(connKey{}).(*watchedConn)
-		ep, err := p.accept(w, r)
-		if err != nil {
-			runs <- peerRun{err: err, conn: conn}
-			return
-		}
-		runs <- peerAct(ep, cases[i], conn)
-	}))
-	ts.Listener = watchedListener{ts.Listener}
-	ts.Config.ConnContext = func(ctx context.Context, c net.Conn) context.Context {
-		return context.WithValue(ctx, connKey{}, c)
-	}
-	ts.Start()
-	defer ts.Close()
-
-	addr := strings.TrimPrefix(ts.URL, "http://")
-	peerRuns, rawRuns := make([]peerRun, len(cases)), make([]rawRun, len(cases))
-	for i, c := range cases {
-		rc, err := dialRaw(addr, "/?"+url.Values{"case": {strconv.Itoa(i)}}.Encode())
-		if err != nil {
-			t.Fatalf("%s: %v", c, err)
-		}
-		rawRuns[i] = runRaw(rc, c)
-		select {
-		case peerRuns[i] = <-runs:
-		case <-time.After(2 * ioTimeout):
-			t.Fatalf("%s: the peer did not finish", c)
-		}
-	}
-	return peerRuns, rawRuns
-}
-
-// runPeerClient runs each case with the peer as client and the raw endpoint
-// as server.
-func runPeerClient(t *testing.T, p peer, cases []handshakeCase) ([]peerRun, []rawRun) {
-	next := make(chan handshakeCase, 1)
-	raws := make(chan rawRun, 1)
-	u := startRawServer(t, func(rc *rawConn) { raws <- runRaw(rc, <-next) })
-	peerRuns, rawRuns := make([]peerRun, len(cases)), make([]rawRun, len(cases))
-	for i, c := range cases {
-		next <- c
-		var conn *watchedConn
-		ep, err := p.dial(u, func(ctx context.Context, network, addr string) (net.Conn, error) {
-			c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
-			if err != nil {
-				return nil, err
-			}
-			conn = &watchedConn{Conn: c}
-			return conn, nil
-		})
-		if err != nil {
-			t.Fatalf("%s: dial: %v", c, err)
-		}
-		peerRuns[i] = peerAct(ep, c, conn)
-		select {
-		case rawRuns[i] = <-raws:
-		case <-time.After(2 * ioTimeout):
-			t.Fatalf("%s: the raw server did not finish", c)
-		}
-	}
-	return peerRuns, rawRuns
 }
 
 func (c handshakeCase) String() string {
@@ -454,8 +299,8 @@ func judge(c handshakeCase, pr peerRun) (cell string, deps []departure) {
 	default:
 		user = "reports " + describeClose(pr.rep.Code, pr.rep.Reason)
 		if ok {
-			code, reason, err := wsclose.ParsePayload(gotFirst)
-			if err != nil || pr.rep != (report{int(code), string(reason)}) {
+			want, err := parseReport(gotFirst)
+			if err != nil || pr.rep != want {
 				deps = append(deps, depWrongReport)
 			}
 		}
@@ -514,19 +359,21 @@ func TestPeerHandshake(t *testing.T) {
 	deps := make([][]counted, len(peers))
 	var clean, failed, timers int // the raw endpoint's events, and its client timer running out
 	for i, p := range peers {
-		var serverCases, clientCases []handshakeCase
-		for _, c := range cases {
-			if c.peerRole == wsclose.Server {
-				serverCases = append(serverCases, c)
-			} else {
-				clientCases = append(clientCases, c)
-			}
+		links := map[wsclose.Role]*peerLink{}
+		for _, role := range roles {
+			links[role] = startPeerLink(t, p, role)
 		}
-		sp, sr := runPeerServer(t, p, serverCases)
-		cp, cr := runPeerClient(t, p, clientCases)
-		peerRuns, rawRuns := append(sp, cp...), append(sr, cr...)
 		for j, c := range cases {
-			pr, rr := peerRuns[j], rawRuns[j]
+			var pr peerRun
+			var rr rawRun
+			err := links[c.peerRole].run(func(ep endpoint, conn *watchedConn) {
+				pr = peerAct(ep, c, conn)
+			}, func(rc *rawConn) {
+				rr = runRaw(rc, c)
+			})
+			if err != nil {
+				t.Fatalf("%s %s: %v", p.name, c, err)
+			}
 			sent := closeBodies(pr.conn.frames())
 			if diff := cmp.Diff(wantEvent(sent), rr.ev); diff != "" {
 				t.Errorf("%s %s: raw endpoint's event mismatch (-want +got):\n%s", p.name, c, diff)

@@ -7,7 +7,6 @@ package interop
 
 import (
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -64,21 +63,16 @@ func closeCases() []closeCase {
 // report on the channel.
 type peerServer struct {
 	*httptest.Server
-	reports chan peerResult
-}
-
-type peerResult struct {
-	rep report
-	err error
+	reports chan peerRun // rep and err only
 }
 
 func startPeerServer(t *testing.T, p peer) *peerServer {
-	ps := &peerServer{reports: make(chan peerResult, 1)}
+	ps := &peerServer{reports: make(chan peerRun, 1)}
 	ps.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		ep, err := p.accept(w, r)
 		if err != nil {
-			ps.reports <- peerResult{err: err}
+			ps.reports <- peerRun{err: err}
 			return
 		}
 		defer ep.Close()
@@ -86,10 +80,10 @@ func startPeerServer(t *testing.T, p peer) *peerServer {
 		case "send":
 			code, _ := strconv.Atoi(q.Get("code"))
 			err := ep.closeWith(code, q.Get("reason"))
-			ps.reports <- peerResult{err: err}
+			ps.reports <- peerRun{err: err}
 		case "receive":
 			rep, err := ep.readClose()
-			ps.reports <- peerResult{rep, err}
+			ps.reports <- peerRun{rep: rep, err: err}
 		}
 	}))
 	t.Cleanup(ps.Close)
@@ -100,165 +94,86 @@ func (ps *peerServer) path(do string, c closeCase) string {
 	return "/?" + url.Values{"do": {do}, "code": {strconv.Itoa(c.code)}, "reason": {c.reason}}.Encode()
 }
 
-// startRawServer listens on 127.0.0.1 for one connection at a time and runs
-// handle on each after the opening handshake.
-func startRawServer(t *testing.T, handle func(*rawConn)) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			rc, err := acceptRaw(conn)
-			if err != nil {
-				conn.Close()
-				continue
-			}
-			handle(rc)
-			rc.Close()
+// forEachCase runs check on every close case, over a link with each peer
+// in each role, in a subtest per peer and role.
+func forEachCase(t *testing.T, check func(t *testing.T, p peer, l *peerLink, c closeCase)) {
+	for _, p := range peers {
+		for _, role := range roles {
+			t.Run(p.name+"/"+role.String(), func(t *testing.T) {
+				l := startPeerLink(t, p, role)
+				for _, c := range closeCases() {
+					check(t, p, l, c)
+				}
+			})
 		}
-	}()
-	return "ws://" + ln.Addr().String() + "/"
-}
-
-type parsed struct {
-	Code   wsclose.Code
-	Reason string
-	Err    string
-}
-
-func parseBody(body []byte) parsed {
-	c, r, err := wsclose.ParsePayload(body)
-	p := parsed{Code: c, Reason: string(r)}
-	if err != nil {
-		p.Err = err.Error()
 	}
-	return p
 }
 
 // TestPeerSends: each peer closes through its own API, as server and as
 // client; the raw endpoint captures the Close body on the wire, answers the
 // closing handshake, and wsclose must parse the code and reason sent.
 func TestPeerSends(t *testing.T) {
-	for _, p := range peers {
-		t.Run(p.name+"/server", func(t *testing.T) {
-			ps := startPeerServer(t, p)
-			addr := strings.TrimPrefix(ps.URL, "http://")
-			for _, c := range closeCases() {
-				rc, err := dialRaw(addr, ps.path("send", c))
-				if err != nil {
-					t.Fatalf("%s: %v", c.name, err)
-				}
-				body, err := rc.readClose()
-				if err == nil {
-					err = rc.writeFrame(opClose, body) // echo, completing the handshake
-				}
-				rc.Close()
-				res := <-ps.reports
-				if err != nil || res.err != nil {
-					t.Errorf("%s: raw client %v, peer %v", c.name, err, res.err)
-					continue
-				}
-				if diff := cmp.Diff(parsed{wsclose.Code(c.code), c.reason, ""}, parseBody(body)); diff != "" {
-					t.Errorf("%s: body %x mismatch (-want +got):\n%s", c.name, body, diff)
-				}
+	forEachCase(t, func(t *testing.T, _ peer, l *peerLink, c closeCase) {
+		var body []byte
+		var closeErr, rawErr error
+		err := l.run(func(ep endpoint, _ *watchedConn) {
+			closeErr = ep.closeWith(c.code, c.reason)
+		}, func(rc *rawConn) {
+			if body, rawErr = rc.readClose(); rawErr == nil {
+				rawErr = rc.writeFrame(opClose, body) // echo, completing the handshake
 			}
 		})
-		t.Run(p.name+"/client", func(t *testing.T) {
-			bodies := make(chan []byte, 1)
-			u := startRawServer(t, func(rc *rawConn) {
-				body, err := rc.readClose()
-				if err == nil {
-					_ = rc.writeFrame(opClose, body)
-				}
-				bodies <- body
-			})
-			for _, c := range closeCases() {
-				ep, err := p.dial(u, nil)
-				if err != nil {
-					t.Fatalf("%s: dial: %v", c.name, err)
-				}
-				err = ep.closeWith(c.code, c.reason)
-				ep.Close()
-				body := <-bodies
-				if err != nil {
-					t.Errorf("%s: closeWith: %v", c.name, err)
-					continue
-				}
-				if diff := cmp.Diff(parsed{wsclose.Code(c.code), c.reason, ""}, parseBody(body)); diff != "" {
-					t.Errorf("%s: body %x mismatch (-want +got):\n%s", c.name, body, diff)
-				}
-			}
-		})
-	}
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		if rawErr != nil || closeErr != nil {
+			t.Errorf("%s: raw endpoint %v, peer %v", c.name, rawErr, closeErr)
+			return
+		}
+		got, err := parseReport(body)
+		if err != nil {
+			t.Errorf("%s: body %x: %v", c.name, body, err)
+			return
+		}
+		if diff := cmp.Diff(report{c.code, c.reason}, got); diff != "" {
+			t.Errorf("%s: body %x mismatch (-want +got):\n%s", c.name, body, diff)
+		}
+	})
+}
+
+// parseReport parses a Close body with wsclose into the report a library
+// should make of it.
+func parseReport(body []byte) (report, error) {
+	code, reason, err := wsclose.ParsePayload(body)
+	return report{int(code), string(reason)}, err
 }
 
 // TestPeerReceives: the raw endpoint sends a Close body made by
 // wsclose.AppendPayload; each peer, as server and as client, must report the
-// same code and reason to its user.
+// same code and reason to its user and answer the Close.
 func TestPeerReceives(t *testing.T) {
-	for _, p := range peers {
-		t.Run(p.name+"/server", func(t *testing.T) {
-			ps := startPeerServer(t, p)
-			addr := strings.TrimPrefix(ps.URL, "http://")
-			for _, c := range closeCases() {
-				body, err := wsclose.AppendPayload(nil, wsclose.Code(c.code), c.reason)
-				if err != nil {
-					t.Fatal(err)
-				}
-				rc, err := dialRaw(addr, ps.path("receive", c))
-				if err != nil {
-					t.Fatalf("%s: %v", c.name, err)
-				}
-				err = rc.writeFrame(opClose, body)
-				if err == nil {
-					_, err = rc.readClose()
-				}
-				rc.Close()
-				res := <-ps.reports
-				checkReport(t, p, c, res.rep, res.err)
-				if err != nil {
-					t.Errorf("%s: no answering Close: %v", c.name, err)
-				}
+	forEachCase(t, func(t *testing.T, p peer, l *peerLink, c closeCase) {
+		body, err := wsclose.AppendPayload(nil, wsclose.Code(c.code), c.reason)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var rep report
+		var repErr, rawErr error
+		err = l.run(func(ep endpoint, _ *watchedConn) {
+			rep, repErr = ep.readClose()
+		}, func(rc *rawConn) {
+			if rawErr = rc.writeFrame(opClose, body); rawErr == nil {
+				_, rawErr = rc.readClose()
 			}
 		})
-		t.Run(p.name+"/client", func(t *testing.T) {
-			type sent struct {
-				body []byte
-				err  error
-			}
-			cases := make(chan closeCase, 1)
-			done := make(chan sent, 1)
-			u := startRawServer(t, func(rc *rawConn) {
-				c := <-cases
-				body, _ := wsclose.AppendPayload(nil, wsclose.Code(c.code), c.reason)
-				err := rc.writeFrame(opClose, body)
-				if err == nil {
-					_, err = rc.readClose()
-				}
-				done <- sent{body, err}
-			})
-			for _, c := range closeCases() {
-				cases <- c
-				ep, err := p.dial(u, nil)
-				if err != nil {
-					t.Fatalf("%s: dial: %v", c.name, err)
-				}
-				rep, err := ep.readClose()
-				ep.Close()
-				s := <-done
-				checkReport(t, p, c, rep, err)
-				if s.err != nil {
-					t.Errorf("%s: no answering Close: %v", c.name, s.err)
-				}
-			}
-		})
-	}
+		if err != nil {
+			t.Fatalf("%s: %v", c.name, err)
+		}
+		checkReport(t, p, c, rep, repErr)
+		if rawErr != nil {
+			t.Errorf("%s: no answering Close: %v", c.name, rawErr)
+		}
+	})
 }
 
 // checkReport checks what a peer told its user about a Close that wsclose
