@@ -475,7 +475,7 @@ func TestBrowserCloseEvent(t *testing.T) {
 	}
 	timing.WriteString("\n| --- | --- |" + strings.Repeat(" --- |", len(engines)) + "\n")
 	departures := make([]int, len(engines))
-	var steps []*specStep
+	var steps []*departure
 	for id, b := range bs {
 		want, failures, closeNow := clientModel(t, b)
 		var cells []string
@@ -509,7 +509,7 @@ func TestBrowserCloseEvent(t *testing.T) {
 				step := departureStep(b, names, want, got)
 				if step == nil {
 					t.Errorf("%s: %s departs from wsclose in %v (wsclose: %s; %s: %s) and no spec step is known for it", b, e.name, names, w, e.name, g)
-					step = &specStep{"?", "unknown"}
+					step = &departure{cite: "?", what: "unknown"}
 				}
 				if !slices.Contains(steps, step) {
 					steps = append(steps, step)
@@ -533,31 +533,28 @@ func TestBrowserCloseEvent(t *testing.T) {
 	}
 	table.WriteString(". Every other behaviour × engine agrees with `Handshake` in every field. A Close sent after a failure is compared by its code only: the reason is the implementation's own text.\n\nWhat decides each departure:\n\n")
 	for _, st := range steps {
-		fmt.Fprintf(&table, "- **%s.** %s\n", st.cite, st.text)
+		fmt.Fprintf(&table, "- **%s.** %s\n", st.cite, st.what)
 	}
 	table.WriteString("\n")
 	table.WriteString("Who closes TCP when the server half-closes it or holds it open after the closing handshake. RFC 6455 §7.1.1: \"the underlying TCP connection, in most normal cases, SHOULD be closed first by the server\"; `CloseTransport()` (after the Close frames, before TCP closes) true means close it now, false that the client waits and its own timer decides:\n\n")
 	checkGenerated(t, "README.md", closeEventBegin, closeEventEnd, table.String()+timing.String())
 }
 
-// specStep is the text of RFC 6455 or the WHATWG WebSockets standard that
-// decides a kind of departure: cite in the table, text below it.
-type specStep struct{ cite, text string }
-
 var (
-	stepCodeRanges = specStep{"RFC 6455 §7.4", "§7.4.1 and §7.4.2: codes 0–999 are not used, 1004–1006 and 1015 are reserved and never sent, 1016–2999 are for future RFCs, 5000 and above are undefined; §5.5.1: a Close body begins with \"a status code ... defined in Section 7.4\", so any other code fails the connection (§7.1.7; Autobahn TestSuite 7.9). Chromium accepts and echoes every code but 1005, 1006 and 1015."}
-	stepEcho       = specStep{"RFC 6455 §5.5.1", "\"When sending a Close frame in response, the endpoint typically echos the status code it received.\" wsclose sends the code alone; sending the reason back as well is allowed."}
-	stepBOM        = specStep{"WHATWG close event", "WHATWG WebSockets, \"the WebSocket connection is closed\": the close event's reason is the close reason after \"UTF-8 decode without BOM\" (Encoding Standard), which keeps a leading U+FEFF; undici strips every leading U+FEFF."}
-	stepUTF8       = specStep{"RFC 6455 §8.1", "A reason that is not UTF-8 fails the connection, and §8.1 names no status for it: 1007 (§7.4.1, \"data within a message that was not consistent with the type of the message\") fits it, and Autobahn TestSuite case 7.5.1 takes 1002 as well."}
-	stepFailClose  = specStep{"RFC 6455 §7.1.7", "\"If The WebSocket Connection is Established prior to the point where the endpoint is required to Fail the WebSocket Connection, the endpoint SHOULD send a Close frame with an appropriate status code (Section 7.4)\": undici closes TCP without one when the Close frame itself is malformed (1 byte, over 125 bytes)."}
-	stepAfterClose = specStep{"RFC 6455 §1.4", "\"After sending a control frame indicating the connection should be closed, a peer does not send any further data; after receiving a control frame indicating the connection should be closed, a peer discards any further data received.\" §5.5.1 bars only the sender of a Close from sending data frames after it; nothing makes a frame after the Close, or a second Close, an error for the receiver."}
-	stepErrorEvent = specStep{"RFC 6455 §7.2.1", "RFC 6455 §7.2.1: \"If at any point the underlying transport layer connection is unexpectedly lost, the client MUST _Fail the WebSocket Connection_\", and WHATWG WebSockets, \"the WebSocket connection is closed\", fires an error event \"if the user agent was required to fail the WebSocket connection\". Both engines close with 1006, not clean, and fire no error event."}
+	stepCodeRanges = departure{cite: "RFC 6455 §7.4", what: "§7.4.1 and §7.4.2: codes 0–999 are not used, 1004–1006 and 1015 are reserved and never sent, 1016–2999 are for future RFCs, 5000 and above are undefined; §5.5.1: a Close body begins with \"a status code ... defined in Section 7.4\", so any other code fails the connection (§7.1.7; Autobahn TestSuite 7.9). Chromium accepts and echoes every code but 1005, 1006 and 1015."}
+	stepEcho       = departure{cite: "RFC 6455 §5.5.1", what: "\"When sending a Close frame in response, the endpoint typically echos the status code it received.\" wsclose sends the code alone; sending the reason back as well is allowed."}
+	stepBOM        = departure{cite: "WHATWG close event", what: "WHATWG WebSockets, \"the WebSocket connection is closed\": the close event's reason is the close reason after \"UTF-8 decode without BOM\" (Encoding Standard), which keeps a leading U+FEFF; undici strips every leading U+FEFF."}
+	stepUTF8       = departure{cite: "RFC 6455 §8.1", what: "A reason that is not UTF-8 fails the connection, and §8.1 names no status for it: 1007 (§7.4.1, \"data within a message that was not consistent with the type of the message\") fits it, and Autobahn TestSuite case 7.5.1 takes 1002 as well."}
+	stepFailClose  = departure{cite: "RFC 6455 §7.1.7", what: "\"If The WebSocket Connection is Established prior to the point where the endpoint is required to Fail the WebSocket Connection, the endpoint SHOULD send a Close frame with an appropriate status code (Section 7.4)\": undici closes TCP without one when the Close frame itself is malformed (1 byte, over 125 bytes)."}
+	stepAfterClose = departure{cite: "RFC 6455 §1.4", what: "\"After sending a control frame indicating the connection should be closed, a peer does not send any further data; after receiving a control frame indicating the connection should be closed, a peer discards any further data received.\" §5.5.1 bars only the sender of a Close from sending data frames after it; nothing makes a frame after the Close, or a second Close, an error for the receiver."}
+	stepErrorEvent = departure{cite: "RFC 6455 §7.2.1", what: "RFC 6455 §7.2.1: \"If at any point the underlying transport layer connection is unexpectedly lost, the client MUST _Fail the WebSocket Connection_\", and WHATWG WebSockets, \"the WebSocket connection is closed\", fires an error event \"if the user agent was required to fail the WebSocket connection\". Both engines close with 1006, not clean, and fire no error event."}
 )
 
-// departureStep names what decides a departure, nil when nothing is
-// known: each kind of departure seen in an engine has a case here, and one
-// without fails the test.
-func departureStep(b behaviour, fields []string, want, got observation) *specStep {
+// departureStep names the kind of a departure of an engine from
+// Handshake, nil when it is not known: each kind seen in an engine has a
+// case here, and one without fails the test. The table cites what decides
+// it and, below, gives the standard's words.
+func departureStep(b behaviour, fields []string, want, got observation) *departure {
 	only := func(names ...string) bool { return slices.Equal(fields, names) }
 	sentWant, sentGot := strings.Join(want.Sent, "; "), strings.Join(got.Sent, "; ")
 	var last []byte // the last Close the server sent

@@ -234,10 +234,13 @@ func conforming(c handshakeCase) (sent [][]byte, ev wsclose.Event) {
 	return sent, peer.Event()
 }
 
-// A departure is one way a peer's handling of a case leaves RFC 6455.
+// A departure is one kind of way a peer library or an engine leaves RFC
+// 6455 or the WHATWG WebSockets Standard. The handshake table counts each
+// kind per peer; the close-event table cites what decides each one and
+// lists the standard's words below it.
 type departure struct {
-	what    string
-	section string
+	what string // what the implementation does, and why that departs
+	cite string // the section that decides it
 }
 
 var (
@@ -424,7 +427,7 @@ func TestPeerHandshake(t *testing.T) {
 		}
 		table.WriteString("\n")
 		for _, d := range deps[i] {
-			fmt.Fprintf(&table, "  - %s (RFC 6455 %s): %d of %d cases.\n", d.what, d.section, d.n, len(cases))
+			fmt.Fprintf(&table, "  - %s (RFC 6455 %s): %d of %d cases.\n", d.what, d.cite, d.n, len(cases))
 		}
 	}
 	checkGenerated(t, "README.md", handshakeBegin, handshakeEnd, table.String())
