@@ -145,19 +145,17 @@ func BenchmarkEncode(b *testing.B) {
 // that the compiler cannot keep them on the stack.
 var sinkBody []byte
 
-// TestAllocations states the allocation figures the README gives: wsclose
-// allocates nothing where gobwas/ws's NewCloseFrameBody and
-// gorilla/websocket's FormatCloseMessage allocate the body.
+// TestAllocations states the allocation figures the README gives for
+// wsclose: parse and encode allocate nothing. The peers' allocations are
+// theirs to change, and not asserted; the benchmarks report them.
 func TestAllocations(t *testing.T) {
 	for _, c := range benchClasses() {
 		dst := make([]byte, 0, wsclose.MaxPayloadLen)
 		got := map[string]float64{
 			"wsclose parse":  testing.AllocsPerRun(100, func() { _, _, _ = wsclose.ParsePayload(c.body) }),
 			"wsclose encode": testing.AllocsPerRun(100, func() { _, _ = wsclose.AppendPayload(dst, c.code, c.reason) }),
-			"gobwas new":     testing.AllocsPerRun(100, func() { sinkBody = ws.NewCloseFrameBody(ws.StatusCode(c.code), c.reason) }),
-			"gorilla format": testing.AllocsPerRun(100, func() { sinkBody = gorilla.FormatCloseMessage(int(c.code), c.reason) }),
 		}
-		want := map[string]float64{"wsclose parse": 0, "wsclose encode": 0, "gobwas new": 1, "gorilla format": 1}
+		want := map[string]float64{"wsclose parse": 0, "wsclose encode": 0}
 		for k, w := range want {
 			if got[k] != w {
 				t.Errorf("%s %s: %v allocations, want %v", c.name, k, got[k], w)
