@@ -1,0 +1,53 @@
+// Package interop tests wsclose against what its users run it with, over
+// real connections on 127.0.0.1: the Go WebSocket libraries
+// gorilla/websocket, coder/websocket and gobwas/ws (the peers), and the
+// WebSocket of headless Chromium and of Node (undici) (the engines). It is
+// a module of its own, so that none of them enters the root module's
+// go.mod, and it holds only tests. README.md gives the results.
+//
+// A raw endpoint written from RFC 6455 (rawws_test.go) sees the exact
+// bytes a peer or an engine puts on the wire and sends bytes no library
+// would. The parts, each run from this folder (add -v to see the figures):
+//
+//	go test ./...                                 everything, about 30 s
+//	go test -run '^TestPeer(Sends|Receives)'      each peer closes and is closed, as server and as client
+//	go test -run TestDeviationTable               every conformance vector against each peer's server
+//	go test -run TestPeerHandshake                the closing handshake, wsclose.Handshake against each peer
+//	go test -run '^TestBrowserClose$'             WebSocket.close(code, reason) in Chromium and Node
+//	go test -run TestBrowserCloseEvent            the close event in Chromium and Node against a raw server
+//	go test -run TestAllocations                  wsclose's allocation figures
+//	./bench.sh                                    the side-by-side benchmarks, with benchstat
+//	go test -run TestLicense                      the root LICENSE as pkg.go.dev's detector reads it
+//
+// The table tests assert the tables of README.md; with -update they write
+// them anew (TestDeviationTable also the root README's summary). The
+// browser tests find Chromium as $CHROMIUM or on $PATH and Node on $PATH;
+// without them they skip, unless $CI is set, when they fail.
+//
+// What happened, by type:
+//
+//   - report: what a peer library told its user about a close: the code
+//     and reason.
+//   - peerRun: what a peer did on one connection: its report or error and,
+//     in the handshake test, whether coder/websocket's Close gave it, and
+//     the watched TCP connection.
+//   - rawRun: what the wsclose.Handshake-driven raw endpoint ended with in
+//     a handshake case: its event and the read error that ended its wait.
+//   - reaction: a peer server's answer to one Close body, for the deviation
+//     table: what it sent on the wire and what it told its user.
+//   - verdict: what RFC 6455 and the IANA registry ask of one received
+//     Close body, as wsclose decides: accept with its code, or fail with
+//     a failure code.
+//   - outcome: what one WebSocket.close() call does, in an engine or as
+//     wsclose.AppendScriptClose says: the exception it throws or the Close
+//     body it sends.
+//   - jsResult: what closecalls.mjs reports of one close() call.
+//   - jsCloseEvent: what closeevent.mjs reports of one connection: its
+//     events and the close event's fields.
+//   - serverRecord: what the raw server of the close-event test saw on one
+//     connection: the Close bodies the engine sent and when it closed TCP.
+//   - observation: one close in the close-event test, as an engine did it
+//     (a jsCloseEvent and a serverRecord) or as wsclose.Handshake says.
+//   - departure: a kind of way a peer or an engine leaves RFC 6455 or the
+//     WHATWG WebSockets Standard, and the section that decides it.
+package interop
