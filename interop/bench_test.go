@@ -16,46 +16,14 @@ import (
 	"encoding/binary"
 	"flag"
 	"fmt"
-	"slices"
-	"strings"
 	"testing"
 	"unicode/utf8"
 
 	"github.com/gobwas/ws"
 	gorilla "github.com/gorilla/websocket"
 	"github.com/wsclose/wsclose"
+	"github.com/wsclose/wsclose/internal/closetest"
 )
-
-// japanese123 is 41 characters of 3 bytes.
-const japanese123 = "サーバーは保守作業のため一時的に停止しています。しばらくしてから再度接続してくださ"
-
-type benchClass struct {
-	name   string
-	code   wsclose.Code
-	reason string
-	body   []byte
-}
-
-func benchClasses() []benchClass {
-	classes := []benchClass{
-		{name: "ShortASCII", code: wsclose.StatusGoingAway, reason: "going away"},
-		{name: "ASCII123", code: wsclose.StatusNormalClosure, reason: strings.Repeat("x", 123)},
-		{name: "CJK123", code: wsclose.StatusUnauthorized, reason: japanese123},
-	}
-	for i, c := range classes {
-		body, err := wsclose.AppendPayload(nil, c.code, c.reason)
-		if err != nil {
-			panic(err)
-		}
-		classes[i].body = body
-	}
-	return classes
-}
-
-func floorParse(p []byte) bool {
-	c := binary.BigEndian.Uint16(p)
-	return c >= 1000 && c <= 4999 && utf8.Valid(p[2:])
-}
 
 // parseImpls are the parsers compared.
 var parseImpls = []string{"wsclose", "gobwas", "floor"}
@@ -82,7 +50,7 @@ func benchParse(impl string, p []byte) func(*testing.B) {
 			}
 		case "floor":
 			for b.Loop() {
-				if !floorParse(p) {
+				if !closetest.FloorParse(p) {
 					b.Fatal("refused")
 				}
 			}
@@ -91,51 +59,52 @@ func benchParse(impl string, p []byte) func(*testing.B) {
 }
 
 func BenchmarkParseCheck(b *testing.B) {
-	for _, c := range benchClasses() {
+	for _, c := range closetest.InputClasses {
 		for _, impl := range parseImpls {
-			b.Run("class="+c.name+"/impl="+impl, benchParse(impl, c.body))
+			b.Run("class="+c.Name+"/impl="+impl, benchParse(impl, c.Body()))
 		}
 	}
 }
 
 func BenchmarkEncode(b *testing.B) {
-	for _, c := range benchClasses() {
-		b.Run("class="+c.name+"/impl=wsclose", func(b *testing.B) {
+	for _, c := range closetest.InputClasses {
+		code := wsclose.Code(c.Code)
+		b.Run("class="+c.Name+"/impl=wsclose", func(b *testing.B) {
 			b.ReportAllocs()
 			dst := make([]byte, 0, wsclose.MaxPayloadLen)
 			for b.Loop() {
-				if _, err := wsclose.AppendPayload(dst, c.code, c.reason); err != nil {
+				if _, err := wsclose.AppendPayload(dst, code, c.Reason); err != nil {
 					b.Fatal(err)
 				}
 			}
 		})
-		b.Run("class="+c.name+"/impl=gobwas-put", func(b *testing.B) {
+		b.Run("class="+c.Name+"/impl=gobwas-put", func(b *testing.B) {
 			b.ReportAllocs()
-			dst := make([]byte, 2+len(c.reason))
+			dst := make([]byte, 2+len(c.Reason))
 			for b.Loop() {
-				ws.PutCloseFrameBody(dst, ws.StatusCode(c.code), c.reason)
+				ws.PutCloseFrameBody(dst, ws.StatusCode(c.Code), c.Reason)
 			}
 		})
-		b.Run("class="+c.name+"/impl=gobwas-new", func(b *testing.B) {
+		b.Run("class="+c.Name+"/impl=gobwas-new", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				sinkBody = ws.NewCloseFrameBody(ws.StatusCode(c.code), c.reason)
+				sinkBody = ws.NewCloseFrameBody(ws.StatusCode(c.Code), c.Reason)
 			}
 		})
-		b.Run("class="+c.name+"/impl=gorilla", func(b *testing.B) {
+		b.Run("class="+c.Name+"/impl=gorilla", func(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
-				sinkBody = gorilla.FormatCloseMessage(int(c.code), c.reason)
+				sinkBody = gorilla.FormatCloseMessage(int(c.Code), c.Reason)
 			}
 		})
-		b.Run("class="+c.name+"/impl=floor", func(b *testing.B) {
+		b.Run("class="+c.Name+"/impl=floor", func(b *testing.B) {
 			b.ReportAllocs()
 			dst := make([]byte, 0, wsclose.MaxPayloadLen)
 			for b.Loop() {
-				if c.code < 1000 || c.code > 4999 || !utf8.ValidString(c.reason) {
+				if c.Code < 1000 || c.Code > 4999 || !utf8.ValidString(c.Reason) {
 					b.Fatal("refused")
 				}
-				dst = append(binary.BigEndian.AppendUint16(dst[:0], uint16(c.code)), c.reason...)
+				dst = append(binary.BigEndian.AppendUint16(dst[:0], c.Code), c.Reason...)
 			}
 		})
 	}
@@ -149,16 +118,17 @@ var sinkBody []byte
 // wsclose: parse and encode allocate nothing. The peers' allocations are
 // theirs to change, and not asserted; the benchmarks report them.
 func TestAllocations(t *testing.T) {
-	for _, c := range benchClasses() {
+	for _, c := range closetest.InputClasses {
+		body, code := c.Body(), wsclose.Code(c.Code)
 		dst := make([]byte, 0, wsclose.MaxPayloadLen)
 		got := map[string]float64{
-			"wsclose parse":  testing.AllocsPerRun(100, func() { _, _, _ = wsclose.ParsePayload(c.body) }),
-			"wsclose encode": testing.AllocsPerRun(100, func() { _, _ = wsclose.AppendPayload(dst, c.code, c.reason) }),
+			"wsclose parse":  testing.AllocsPerRun(100, func() { _, _, _ = wsclose.ParsePayload(body) }),
+			"wsclose encode": testing.AllocsPerRun(100, func() { _, _ = wsclose.AppendPayload(dst, code, c.Reason) }),
 		}
 		want := map[string]float64{"wsclose parse": 0, "wsclose encode": 0}
 		for k, w := range want {
 			if got[k] != w {
-				t.Errorf("%s %s: %v allocations, want %v", c.name, k, got[k], w)
+				t.Errorf("%s %s: %v allocations, want %v", c.Name, k, got[k], w)
 			}
 		}
 	}
@@ -175,28 +145,18 @@ func TestParseNotSlowerThanGobwas(t *testing.T) {
 		t.Skip("timing runs with -compare")
 	}
 	const rounds, limit = 7, 1.10
-	for _, c := range benchClasses() {
+	for _, c := range closetest.InputClasses {
+		body := c.Body()
 		var ratios, ours, theirs []float64
 		for range rounds {
-			w := nsPerOp(benchParse("wsclose", c.body))
-			g := nsPerOp(benchParse("gobwas", c.body))
+			w := closetest.NsPerOp(benchParse("wsclose", body))
+			g := closetest.NsPerOp(benchParse("gobwas", body))
 			ratios, ours, theirs = append(ratios, w/g), append(ours, w), append(theirs, g)
 		}
-		msg := fmt.Sprintf("%-10s wsclose %6.2f ns/op, gobwas/ws %6.2f ns/op, median ratio %.2f", c.name, median(ours), median(theirs), median(ratios))
+		msg := fmt.Sprintf("%-10s wsclose %6.2f ns/op, gobwas/ws %6.2f ns/op, median ratio %.2f", c.Name, closetest.Median(ours), closetest.Median(theirs), closetest.Median(ratios))
 		t.Log(msg)
-		if median(ratios) > limit {
+		if closetest.Median(ratios) > limit {
 			t.Errorf("%s: above %.2f", msg, limit)
 		}
 	}
-}
-
-func nsPerOp(f func(*testing.B)) float64 {
-	r := testing.Benchmark(f)
-	return float64(r.T.Nanoseconds()) / float64(r.N)
-}
-
-func median(xs []float64) float64 {
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	return s[len(s)/2]
 }

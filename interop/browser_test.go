@@ -25,6 +25,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wsclose/wsclose"
+	"github.com/wsclose/wsclose/internal/closetest"
 )
 
 //go:embed testdata/closecalls.mjs
@@ -123,17 +124,17 @@ func reasonGrid() []*[]uint16 {
 	units := func(s string) *[]uint16 { return new(utf16.Encode([]rune(s))) }
 	raw := func(u ...uint16) *[]uint16 { return &u }
 	return []*[]uint16{
-		nil,                         // no reason argument
-		units(""),                   // empty
-		units("going away"),         // ASCII
-		units("Tschüß, bis später"), // German
-		units("接続を閉じます"),            // Japanese
-		units("🔌😀"),                 // emoji: surrogate pairs
-		raw(0xD807),                 // lone high surrogate
-		raw(0xDC00),                 // lone low surrogate
-		raw(0xDC00, 0xD800),         // reversed pair
-		units(german123),            // 123 bytes
-		units("x" + german123),      // 124 bytes
+		nil,                              // no reason argument
+		units(""),                        // empty
+		units("going away"),              // ASCII
+		units("Tschüß, bis später"),      // German
+		units("接続を閉じます"),                 // Japanese
+		units("🔌😀"),                      // emoji: surrogate pairs
+		raw(0xD807),                      // lone high surrogate
+		raw(0xDC00),                      // lone low surrogate
+		raw(0xDC00, 0xD800),              // reversed pair
+		units(closetest.German123),       // 123 bytes
+		units("x" + closetest.German123), // 124 bytes
 		raw(slices.Repeat([]uint16{0xD807}, 41)...), // 41 lone surrogates: 123 bytes as U+FFFD
 		raw(slices.Repeat([]uint16{0xD807}, 42)...), // 42: 126 bytes
 	}

@@ -21,6 +21,7 @@ import (
 	coder "github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
 	"github.com/wsclose/wsclose"
+	"github.com/wsclose/wsclose/internal/closetest"
 )
 
 // closeWait is the raw client's timer: how long it waits for the server to
@@ -58,7 +59,7 @@ var handshakeCodes = []struct {
 	{1000, ""},
 	{1001, "going away"},
 	{3000, "接続"},
-	{4999, german123},
+	{4999, closetest.German123},
 	{1005, ""},
 }
 

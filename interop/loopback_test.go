@@ -17,26 +17,24 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/wsclose/wsclose"
+	"github.com/wsclose/wsclose/internal/closetest"
 )
 
 // sendableCodes are the codes every endpoint may send: 1000–1003,
 // 1007–1014 and the edges of 3000–4999.
 var sendableCodes = []int{1000, 1001, 1002, 1003, 1007, 1008, 1009, 1010, 1011, 1012, 1013, 1014, 3000, 3999, 4000, 4999}
 
-// german123 is 123 bytes of UTF-8, the longest reason, ending with ß.
-const german123 = "Wartungen: Der Server wird gestartet, bitte versuchen Sie es später erneut. Grüße aus Köln, Bonn und München. Tschüß"
-
 var reasons = []struct{ name, text string }{
 	{"empty", ""},
 	{"ASCII", "going away"},
 	{"German", "Tschüß, bis später"},
 	{"Japanese", "接続を閉じます"},
-	{"123 bytes", german123},
+	{"123 bytes", closetest.German123},
 }
 
 func TestReasonFixtures(t *testing.T) {
-	if len(german123) != wsclose.MaxReasonLen {
-		t.Fatalf("german123 is %d bytes, want %d", len(german123), wsclose.MaxReasonLen)
+	if len(closetest.German123) != wsclose.MaxReasonLen {
+		t.Fatalf("closetest.German123 is %d bytes, want %d", len(closetest.German123), wsclose.MaxReasonLen)
 	}
 }
 
@@ -204,7 +202,7 @@ func checkReport(t *testing.T, p peer, c closeCase, rep report, err error) {
 // peer receives a reason that is not UTF-8. wsclose.TruncateReason cuts
 // before the ß instead.
 func TestPeerSendsOverLongReason(t *testing.T) {
-	reason := "x" + german123 // 124 bytes; ß at bytes 122–123
+	reason := "x" + closetest.German123 // 124 bytes; ß at bytes 122–123
 	want := map[string]string{
 		"gorilla/websocket": "refused, sent nothing",
 		"coder/websocket":   "refused, sent nothing",
