@@ -150,17 +150,10 @@ func (e gorillaEndpoint) closeWith(code int, reason string) error {
 
 func (e gorillaEndpoint) readClose() (report, error) {
 	e.c.SetReadDeadline(time.Now().Add(ioTimeout))
-	for {
+	return readUntilClose(func() error {
 		_, _, err := e.c.ReadMessage()
-		if err == nil {
-			continue
-		}
-		var ce *gorilla.CloseError
-		if errors.As(err, &ce) {
-			return report{ce.Code, ce.Text}, nil
-		}
-		return report{}, err
-	}
+		return err
+	}, func(ce *gorilla.CloseError) report { return report{ce.Code, ce.Text} })
 }
 
 func (e gorillaEndpoint) Close() error { return e.c.Close() }
@@ -176,17 +169,10 @@ func (e coderEndpoint) closeWith(code int, reason string) error {
 func (e coderEndpoint) readClose() (report, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
 	defer cancel()
-	for {
+	return readUntilClose(func() error {
 		_, _, err := e.c.Read(ctx)
-		if err == nil {
-			continue
-		}
-		var ce coder.CloseError
-		if errors.As(err, &ce) {
-			return report{int(ce.Code), ce.Reason}, nil
-		}
-		return report{}, err
-	}
+		return err
+	}, func(ce coder.CloseError) report { return report{int(ce.Code), ce.Reason} })
 }
 
 func (e coderEndpoint) Close() error { return e.c.CloseNow() }
@@ -216,25 +202,34 @@ func (e gobwasEndpoint) closeWith(code int, reason string) error {
 
 func (e gobwasEndpoint) readClose() (report, error) {
 	e.c.SetReadDeadline(time.Now().Add(ioTimeout))
-	for {
+	return readUntilClose(func() error {
 		var err error
 		if e.state.ClientSide() {
 			_, _, err = wsutil.ReadServerData(e.c)
 		} else {
 			_, _, err = wsutil.ReadClientData(e.c)
 		}
+		return err
+	}, func(ce wsutil.ClosedError) report { return report{int(ce.Code), ce.Reason} })
+}
+
+func (e gobwasEndpoint) Close() error { return e.c.Close() }
+
+// readUntilClose calls read until it fails and returns the close that the
+// error reports, as rep makes a report of the library's close error E, or
+// the error when it is no close.
+func readUntilClose[E error](read func() error, rep func(E) report) (report, error) {
+	for {
+		err := read()
 		if err == nil {
 			continue
 		}
-		var ce wsutil.ClosedError
-		if errors.As(err, &ce) {
-			return report{int(ce.Code), ce.Reason}, nil
+		if ce, ok := errors.AsType[E](err); ok {
+			return rep(ce), nil
 		}
 		return report{}, err
 	}
 }
-
-func (e gobwasEndpoint) Close() error { return e.c.Close() }
 
 // bufferedConn is a net.Conn whose reads begin with what a handshake
 // reader had buffered.
