@@ -135,11 +135,15 @@ func (k Class) String() string {
 // 1000–1003, 1007–1014 and 3000–4999.
 //
 // Everything else is invalid, and RFC 6455 §7.4.1, §7.4.2 and the IANA
-// registry say why: 0–999 are not used; 1004 is reserved; 1005, 1006 and
-// 1015 MUST NOT be set as a status code in a Close frame; 1016–2999 are
-// unassigned; and nothing is defined at or above 5000. A receiver of an
-// invalid code fails the connection with [StatusProtocolError] (Autobahn
-// TestSuite cases 7.9.x).
+// registry say why: 0–999 are not used; 1004 is reserved; 1016–2999 are
+// unassigned; nothing is defined at or above 5000; and of 1005, 1006 and
+// 1015 §7.4.1 says each
+//
+//	is a reserved value and MUST NOT be set as a status code in a
+//	Close control frame by an endpoint.
+//
+// A receiver of an invalid code fails the connection with
+// [StatusProtocolError] (Autobahn TestSuite cases 7.9.x).
 func (c Code) Valid() bool {
 	switch {
 	case c >= 1000 && c <= 1003:

@@ -4,7 +4,7 @@
 // define them. It is for the authors of WebSocket servers, clients and
 // browser-API runtimes who want close handling that is right without
 // re-deriving it, and it is meant to be called from their frame readers and
-// writers: it does no I/O and keeps no state.
+// writers: it does no I/O, and only [Handshake] keeps state.
 //
 // # Close codes
 //
@@ -41,6 +41,15 @@
 // ([ReasonFromUTF16]) and the 123-byte limit. [DOMExceptionName] names the
 // exception close() throws for an error.
 //
+// # Closing handshake
+//
+// [Handshake] keeps the facts of one connection's closing handshake (RFC 6455
+// §7.1) and answers what to send back ([Handshake.Receive], [Handshake.Close],
+// [Handshake.Fail]), when to close TCP ([Handshake.CloseTransport]) and what
+// the connection reports ([Handshake.Event]: the CloseEvent's code, reason
+// and wasClean, and whether an error event comes first). The caller does the
+// I/O and runs the timers.
+//
 // # Errors
 //
 // Errors match the sentinels of this package ([ErrInvalidCode] and the
@@ -52,5 +61,7 @@
 // command's "explain" prints them.
 //
 // The functions are pure, safe for concurrent use, and do not allocate on
-// their hot paths.
+// their hot paths (parsing an accepted body, appending a body to a buffer
+// with room, checking codes and valid reasons). A [Handshake] belongs to one
+// connection and is not safe for concurrent use.
 package wsclose

@@ -36,14 +36,13 @@ var (
 	// not empty begins with a 2-byte code (RFC 6455 §5.5.1).
 	ErrPayloadTooShort = errors.New("wsclose: close payload too short to hold a code")
 	// ErrPayloadTooLong reports a Close body longer than [MaxPayloadLen]
-	// (125) bytes: "All control frames MUST have a payload length of 125
-	// bytes or less" (RFC 6455 §5.5).
+	// (125) bytes, which RFC 6455 §5.5 forbids (see MaxPayloadLen).
 	ErrPayloadTooLong = errors.New("wsclose: close payload longer than 125 bytes")
-	// ErrCloseSent reports that this end already sent its Close frame, or
-	// failed the connection, so no other Close may be sent
-	// ([Handshake.Close]): an endpoint sends one Close frame at most, and
-	// "MUST NOT send any more data frames after sending a Close frame"
-	// (RFC 6455 §5.5.1).
+	// ErrCloseSent reports that [Handshake.Close] may not send a Close
+	// frame: this end already sent one, or the connection failed, or TCP is
+	// closed. An endpoint sends one Close frame at most: once each end has
+	// sent and received one, the endpoints "will not send further Close
+	// frames" (RFC 6455 §7.1.5).
 	ErrCloseSent = errors.New("wsclose: close frame already sent")
 )
 
@@ -185,7 +184,8 @@ func appendByteCount(dst []byte, n int) []byte {
 //     §7.1.7);
 //   - [StatusInvalidPayloadData] (1007) for [ErrInvalidUTF8] and
 //     [ErrLoneSurrogate]: the reason is not UTF-8 (§5.5.1, §8.1);
-//   - 0 for nil and for errors from elsewhere.
+//   - 0 for nil, for [ErrCloseSent] (no protocol fault) and for errors from
+//     elsewhere.
 func FailureCode(err error) Code {
 	switch {
 	case err == nil:
@@ -215,21 +215,28 @@ func FailureCode(err error) Code {
 // status code (Section 7.4) before proceeding to _Close the WebSocket
 // Connection_."
 //
-// The code is [FailureCode](err), 1002 or 1007, for an error of this
-// package, however wrapped; for any other error, nil included, it is
-// [StatusInternalError] (1011). The reason is the text of the package's own
-// error found in err's chain (never the text of a wrapping error), and empty
-// for an error from elsewhere: its text may hold internal detail and is
-// never put on the wire. The result always passes [ParsePayload].
-// AppendFailure never fails, and does not allocate when dst has room for the
-// body.
+// The reason is the text of the first error of this package in err's tree,
+// as errors.Is visits it (never the text of a wrapping error), and the code
+// is that error's [FailureCode], 1002 or 1007, so that code and reason
+// always speak of the same fault. With no error of this package in the tree
+// the reason is empty, since the text of an error from elsewhere may hold
+// internal detail and is never put on the wire, and the code is
+// FailureCode(err) when err matches a sentinel through its own Is method,
+// else [StatusInternalError] (1011); so it is for nil too. [ErrCloseSent],
+// which is no protocol fault, gives 1011 with its text. The result always
+// passes [ParsePayload]. AppendFailure never fails, and does not allocate
+// when dst has room for the body.
 func AppendFailure(dst []byte, err error) []byte {
+	own := ownError(err)
 	code := FailureCode(err)
+	if own != nil {
+		code = FailureCode(own)
+	}
 	if code == 0 {
 		code = StatusInternalError
 	}
 	dst = binary.BigEndian.AppendUint16(dst, uint16(code))
-	switch own := ownError(err).(type) {
+	switch own := own.(type) {
 	case *CodeError:
 		dst = own.appendText(dst)
 	case *ReasonError:

@@ -144,6 +144,14 @@ func TestErrorTexts(t *testing.T) {
 	}
 }
 
+// claimsUTF8 is an error from elsewhere that says, through its own Is
+// method, that it is ErrInvalidUTF8.
+type claimsUTF8 struct{ wrapped error }
+
+func (e claimsUTF8) Error() string        { return "parser: " + fmt.Sprint(e.wrapped) }
+func (e claimsUTF8) Is(target error) bool { return target == ErrInvalidUTF8 }
+func (e claimsUTF8) Unwrap() error        { return e.wrapped }
+
 // failingError is an error from elsewhere whose text must never reach the
 // wire.
 type failingError struct{ secret string }
@@ -180,6 +188,10 @@ func TestAppendFailure(t *testing.T) {
 		{"wrapped twice", fmt.Errorf("a: %w", fmt.Errorf("b: %w", short)), body{StatusProtocolError, "wsclose: close payload too short to hold a code: 1 byte"}},
 		{"wrapped sentinel", fmt.Errorf("read: %w", ErrLoneSurrogate), body{StatusInvalidPayloadData, "wsclose: close reason contains a lone surrogate"}},
 		{"joined with a foreign error", errors.Join(failingError{"hunter2"}, code), body{StatusProtocolError, "wsclose: invalid close code 1005: reported only, never sent"}},
+		{"joined: code and reason speak of the first", errors.Join(ValidateCode(5000), ValidateReason("\xff")), body{StatusProtocolError, "wsclose: invalid close code 5000: out of range (5000 and above)"}},
+		{"foreign Is wrapping a code error", claimsUTF8{ValidateCode(1004)}, body{StatusProtocolError, "wsclose: invalid close code 1004: reserved"}},
+		{"foreign Is alone", claimsUTF8{}, body{StatusInvalidPayloadData, ""}},
+		{"ErrCloseSent", ErrCloseSent, body{StatusInternalError, "wsclose: close frame already sent"}},
 		{"foreign", failingError{"hunter2"}, body{StatusInternalError, ""}},
 		{"foreign wrapped", fmt.Errorf("x: %w", io.ErrUnexpectedEOF), body{StatusInternalError, ""}},
 		{"nil", nil, body{StatusInternalError, ""}},

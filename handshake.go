@@ -137,9 +137,11 @@ func NewHandshake(r Role) *Handshake {
 //
 // An invalid code or reason gives AppendPayload's error and changes
 // nothing. After a Close was sent (by Close, or as the reply from Receive or
-// Fail) or the connection failed, it returns [ErrCloseSent] and no body: an
-// endpoint sends one Close at most, and "The application MUST NOT send any
-// more data frames after sending a Close frame" (§5.5.1).
+// Fail), after the connection failed, and once TCP is closed (a TCP loss
+// with no Close received counts as a failure, see [Handshake.TransportClosed])
+// it returns [ErrCloseSent] and no body: an endpoint sends one Close at
+// most, and once both ends have sent and received one they "will not send
+// further Close frames" (§7.1.5).
 func (h *Handshake) Close(code Code, reason string) ([]byte, error) {
 	if h.sent || h.failed { // TCP closed: a Close was received (and so sent), or the connection failed
 		return nil, ErrCloseSent
@@ -176,11 +178,18 @@ func (h *Handshake) Close(code Code, reason string) ([]byte, error) {
 // A Close frame after the first one received, and any frame after the
 // connection failed or TCP closed, is ignored: Receive returns nil, false,
 // nil and changes nothing. The close code is that "contained in the first
-// Close control frame received" (§7.1.5), and a failed connection "MUST NOT
-// continue to attempt to process data (including a responding Close frame)
-// from the remote endpoint" (§7.1.7). Chromium instead fails the connection
-// on a frame after the Close; failing would turn a completed, clean close
-// into an unclean one for a peer's extra frame, which no rule asks for.
+// Close control frame received" (§7.1.5), and of a failed connection §7.1.7
+// says
+//
+//	an endpoint MUST NOT continue to attempt to process data (including a
+//	responding Close frame) from the remote endpoint after being
+//	instructed to _Fail the WebSocket Connection_.
+//
+// Chromium instead fails the connection on a frame after the Close; failing
+// would turn a completed, clean close into an unclean one for a peer's
+// extra frame, which no rule asks for (§1.4: the receiver "discards any
+// further data received"). A caller that wants Chromium's behaviour calls
+// [Handshake.Fail] for such a frame.
 func (h *Handshake) Receive(body []byte) (reply []byte, send bool, err error) {
 	if h.received || h.failed { // also once TCP closed, which implies one of the two
 		return nil, false, nil
@@ -208,12 +217,17 @@ func (h *Handshake) Receive(body []byte) (reply []byte, send bool, err error) {
 // Fail fails the connection (RFC 6455 §7.1.7, "_Fail the WebSocket
 // Connection_") after err, a protocol error or any other, and returns the
 // Close body to send when send is true: [AppendFailure] of err, if no Close
-// was sent yet. §7.1.7: "If _The WebSocket Connection is Established_ prior
-// to the point where the endpoint is required to _Fail the WebSocket
-// Connection_, the endpoint SHOULD send a Close frame with an appropriate
-// status code (Section 7.4) before proceeding to _Close the WebSocket
-// Connection_." Then this end closes TCP ([Handshake.CloseTransport] is
-// true), whatever its role.
+// was sent yet. §7.1.7:
+//
+//	If _The WebSocket Connection is Established_ prior to the point where
+//	the endpoint is required to _Fail the WebSocket Connection_, the
+//	endpoint SHOULD send a Close frame with an appropriate status code
+//	(Section 7.4) before proceeding to _Close the WebSocket Connection_.
+//
+// Then this end closes TCP ([Handshake.CloseTransport] is true), whatever
+// its role. A failure counts even after a complete closing handshake, as
+// long as TCP is open: the Event becomes 1006, not clean, Failed (a browser
+// reports a connection failed at any point so).
 //
 // After TCP closed, Fail does nothing and returns nil, false: the Event is
 // final.
@@ -254,8 +268,16 @@ func (h *Handshake) TransportClosed() {
 }
 
 // CloseTransport reports whether this end should close the TCP connection
-// now. RFC 6455 §5.5.1: "The server MUST close the underlying TCP
-// connection immediately"; §7.1.1:
+// now. RFC 6455 §5.5.1:
+//
+//	After both sending and receiving a Close message, an endpoint
+//	considers the WebSocket connection closed and MUST close the
+//	underlying TCP connection.  The server MUST close the underlying TCP
+//	connection immediately; the client SHOULD wait for the server to
+//	close the connection but MAY close the connection at any time after
+//	sending and receiving a Close message [...].
+//
+// and §7.1.1:
 //
 //	The underlying TCP connection, in most normal cases, SHOULD be closed
 //	first by the server, so that it holds the TIME_WAIT state and not the

@@ -5,8 +5,10 @@ import (
 	"unicode/utf8"
 )
 
-// MaxPayloadLen is the longest Close frame body: "All control frames MUST
-// have a payload length of 125 bytes or less" (RFC 6455 §5.5).
+// MaxPayloadLen is the longest Close frame body. RFC 6455 §5.5:
+//
+//	All control frames MUST have a payload length of 125 bytes or less
+//	and MUST NOT be fragmented.
 const MaxPayloadLen = 125
 
 // AppendPayload appends to dst the body of a Close frame that carries code c
@@ -60,8 +62,9 @@ func appendPayloadSlow(dst []byte, c Code, reason string) ([]byte, error) {
 // code they hold is returned, even with an error, for logs; the reason is
 // returned only without error. The reason is p[2:], not a copy: like the
 // slice bufio.Reader.ReadSlice returns, it is valid only until p is reused,
-// so copy it (string(reason)) to keep it. Nothing is allocated. For every p
-// it accepts, AppendPayload(nil, code, string(reason)) gives back p.
+// so copy it (string(reason)) to keep it. Nothing is allocated for a body
+// it accepts (a refused one allocates its error). For every p it accepts,
+// AppendPayload(nil, code, string(reason)) gives back p.
 func ParsePayload(p []byte) (Code, []byte, error) {
 	if len(p) >= 2 && len(p) <= MaxPayloadLen {
 		c := Code(binary.BigEndian.Uint16(p))

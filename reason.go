@@ -14,11 +14,11 @@ const MaxReasonLen = MaxPayloadLen - 2
 
 // ValidateReason checks a close reason, to be sent or received. It returns
 // nil if reason is at most [MaxReasonLen] bytes of well-formed UTF-8.
-// Otherwise it returns a [*ReasonError]: over 123 bytes (checked first) it
-// matches [ErrReasonTooLong]; a surrogate code point encoded as UTF-8 (bytes
-// ED A0..BF 80..BF, as CESU-8 and WTF-8 write them) matches
-// [ErrLoneSurrogate]; any other ill-formed UTF-8 matches [ErrInvalidUTF8],
-// and the error's Offset is where the first ill-formed sequence starts.
+// Otherwise it returns an error that matches [ErrReasonTooLong] for a
+// reason over 123 bytes (checked first), [ErrLoneSurrogate] for a surrogate
+// code point encoded as UTF-8 (bytes ED A0..BF 80..BF, as CESU-8 and WTF-8
+// write them), and [ErrInvalidUTF8] for any other ill-formed UTF-8; it is a
+// [*ReasonError] whose Offset is where the first ill-formed sequence starts.
 // Unicode noncharacters and a leading byte order mark are well-formed and
 // pass. ValidateReason does not allocate for valid input.
 //
@@ -28,9 +28,11 @@ const MaxReasonLen = MaxPayloadLen - 2
 //	with value /reason/, the interpretation of which is not defined by this
 //	specification.
 //
-// and §8.1: "When an endpoint is to interpret a byte stream as UTF-8 but
-// finds that the byte stream is not, in fact, a valid UTF-8 stream, that
-// endpoint MUST _Fail the WebSocket Connection_."
+// and §8.1:
+//
+//	When an endpoint is to interpret a byte stream as UTF-8 but finds that
+//	the byte stream is not, in fact, a valid UTF-8 stream, that endpoint
+//	MUST _Fail the WebSocket Connection_.
 func ValidateReason(reason string) error {
 	if len(reason) > MaxReasonLen {
 		return &ReasonError{Err: ErrReasonTooLong, Len: len(reason), Offset: -1}

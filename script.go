@@ -65,14 +65,18 @@ func ClampCode(f float64) Code {
 // is converted to a USVString, each lone surrogate becoming U+FFFD
 // ([ReasonFromUTF16]), and its UTF-8 encoding must be at most
 // [MaxReasonLen] bytes (step 2: "If reasonBytes is longer than 123 bytes,
-// then throw a SyntaxError DOMException").
+// then throw a "SyntaxError" DOMException.").
 //
 // The body is, as the closing handshake is started (step 3): empty when
-// there is neither code nor reason; the code and the reason's UTF-8 bytes
-// when there is a code; and, for a reason without a code, code 1000 and the
-// reason, as the standard's current text and whatwg/websockets PR #48 say
-// (whatwg/websockets#61 discusses the case; Node's undici drops such a
-// reason instead).
+// there is neither code nor reason, and the code and the reason's UTF-8
+// bytes when there is a code, as the standard says ("If neither code nor
+// reason is present, the WebSocket Close message must not have a body"). It
+// says nothing of a reason without a code; wsclose sends code 1000 and the
+// reason then, as whatwg/websockets PR #48 proposes (whatwg/websockets#61
+// discusses the case). Engines differ, as the interop module measured:
+// Chromium 156 reads close(undefined, reason)'s undefined code as 0 and
+// throws "InvalidAccessError"; the undici of Node 20.20.2 drops the reason
+// and sends an empty body.
 //
 // Errors match [ErrInvalidCode] or [ErrReasonTooLong], and
 // [DOMExceptionName] gives the exception to throw. On error dst is returned
@@ -113,9 +117,9 @@ func ReasonLenUTF16(reason []uint16) int {
 // ValidateReasonUTF16 is the strict check of a reason given as UTF-16 code
 // units. It returns nil if the reason is at most [MaxReasonLen] bytes once
 // converted ([ReasonLenUTF16]) and has no unpaired surrogate. Otherwise it
-// returns a [*ReasonError] that matches [ErrReasonTooLong] (checked first)
-// or [ErrLoneSurrogate], with the index of the first unpaired surrogate as
-// its Offset.
+// returns an error that matches [ErrReasonTooLong] (checked first) or
+// [ErrLoneSurrogate]; it is a [*ReasonError] with the index of the first
+// unpaired surrogate as its Offset.
 //
 // Browsers are not strict: WebSocket.close() replaces unpaired surrogates
 // with U+FFFD ([ReasonFromUTF16]) and sends the result. Use this check where
