@@ -172,7 +172,7 @@ func (c Code) Registered() bool {
 // 1000. RFC 6455 §7.4.1 and §7.4.2 give the rule; see [Code.Valid] for why
 // each other code is refused.
 func ValidateCode(code int) error {
-	if code >= 0 && code <= 65535 && Code(code).Valid() {
+	if c := Code(code); int(c) == code && c.Valid() { // int(c) == code: no bits lost to the 16-bit Code
 		return nil
 	}
 	return &CodeError{Code: code}

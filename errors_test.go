@@ -129,6 +129,9 @@ func TestErrorTexts(t *testing.T) {
 		{ValidateScriptCode(66536), "wsclose: invalid close code 66536: close() takes only 1000 or 3000-4999"},
 		{&CodeError{Code: 1000}, "wsclose: invalid close code 1000"},
 		{ValidateReason(strings.Repeat("a", 124)), "wsclose: close reason longer than 123 bytes: 124 bytes"},
+		{scriptCloseErr(1000, true, slices.Repeat([]uint16{'é'}, 62)), "wsclose: close reason longer than 123 bytes: 124 bytes"},
+		{scriptCloseErr(1001, true, nil), "wsclose: invalid close code 1001: close() takes only 1000 or 3000-4999"},
+		{scriptCloseErr(0, false, slices.Repeat([]uint16{0xD800}, 42)), "wsclose: close reason longer than 123 bytes: 126 bytes"},
 		{ValidateReason("ab\xff"), "wsclose: close reason is not valid UTF-8 at offset 2"},
 		{ValidateReason("\xed\xa0\x80"), "wsclose: close reason contains a lone surrogate at offset 0"},
 		{ValidateReasonUTF16([]uint16{'a', 0xDC00}), "wsclose: close reason contains a lone surrogate at offset 1"},
@@ -151,6 +154,12 @@ type claimsUTF8 struct{ wrapped error }
 func (e claimsUTF8) Error() string        { return "parser: " + fmt.Sprint(e.wrapped) }
 func (e claimsUTF8) Is(target error) bool { return target == ErrInvalidUTF8 }
 func (e claimsUTF8) Unwrap() error        { return e.wrapped }
+
+// scriptCloseErr is the error of AppendScriptClose.
+func scriptCloseErr(code float64, hasCode bool, reason []uint16) error {
+	_, err := AppendScriptClose(nil, code, hasCode, reason)
+	return err
+}
 
 // failingError is an error from elsewhere whose text must never reach the
 // wire.
