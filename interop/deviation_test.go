@@ -50,7 +50,7 @@ var edgeBodies = []string{
 	"03e8eda080", // an encoded surrogate
 }
 
-func deviationCases(t *testing.T) []deviationCase {
+func deviationCases(t testing.TB) []deviationCase {
 	v, err := closetest.LoadVectors("../testdata/vectors.json")
 	if err != nil {
 		t.Fatal(err)
@@ -82,15 +82,32 @@ func deviationCases(t *testing.T) []deviationCase {
 	for _, h := range edgeBodies {
 		add(h, nil)
 	}
-	// A reason that is not UTF-8 fails the connection (RFC 6455 §8.1), which
-	// names no status for it: Autobahn TestSuite case 7.5.1 takes 1002 as
-	// well as the 1007 wsclose sends (§7.4.1), and so does this table.
 	for i, c := range cases {
-		if v := verdictOf(c.body); !v.ok && v.code == wsclose.StatusInvalidPayloadData && !slices.Contains(c.allowed, wsclose.StatusProtocolError) {
-			cases[i].allowed = append(c.allowed, wsclose.StatusProtocolError)
-		}
+		cases[i].allowed = alsoAllowed(c.body, c.allowed)
 	}
 	return cases
+}
+
+// alsoAllowed adds to allowed the failure codes besides wsclose's own that
+// the standard leaves open for body. A reason that is not UTF-8 fails the
+// connection (RFC 6455 §8.1), which names no status for it: Autobahn
+// TestSuite case 7.5.1 takes 1002 as well as the 1007 wsclose sends
+// (§7.4.1), and so does this table. When the code is invalid too, wsclose
+// fails with 1002 for the code, and 1007 for the reason is as right.
+func alsoAllowed(body []byte, allowed []wsclose.Code) []wsclose.Code {
+	add := func(c wsclose.Code) {
+		if !slices.Contains(allowed, c) {
+			allowed = append(allowed, c)
+		}
+	}
+	switch v := verdictOf(body); {
+	case v.ok:
+	case v.code == wsclose.StatusInvalidPayloadData:
+		add(wsclose.StatusProtocolError)
+	case len(body) >= 2 && len(body) <= wsclose.MaxPayloadLen && wsclose.ValidateReason(string(body[2:])) != nil:
+		add(wsclose.StatusInvalidPayloadData)
+	}
+	return allowed
 }
 
 // reaction is what one peer did with one body.
@@ -113,7 +130,15 @@ func observe(t *testing.T, ps *peerServer, body []byte) reaction {
 	if err := rc.writeFrame(opClose, body); err != nil {
 		t.Fatal(err)
 	}
+	r, _ := react(rc, ps.reports)
+	return r
+}
+
+// react reads the peer's answer to the Close that rc has sent, then what
+// the peer reported to its user on reports, which it returns too.
+func react(rc *rawConn, reports <-chan peerRun) (reaction, peerRun) {
 	var r reaction
+	var res peerRun
 	rc.conn.SetReadDeadline(time.Now().Add(replyTimeout))
 	answer, err := rc.readClose()
 	var ne net.Error
@@ -130,7 +155,7 @@ func observe(t *testing.T, ps *peerServer, body []byte) reaction {
 		r.wire = "drop"
 	}
 	select {
-	case res := <-ps.reports:
+	case res = <-reports:
 		if res.err != nil {
 			r.app = "error"
 		} else {
@@ -139,7 +164,7 @@ func observe(t *testing.T, ps *peerServer, body []byte) reaction {
 	case <-time.After(2 * ioTimeout):
 		r.app = "no report"
 	}
-	return r
+	return r, res
 }
 
 // verdict is what RFC 6455 and the IANA registry ask, as wsclose decides.
