@@ -18,6 +18,8 @@
 //	go test -run TestAllocations                  wsclose's allocation figures
 //	./bench.sh                                    the side-by-side benchmarks, with benchstat
 //	go test -run TestLicense                      the root LICENSE as pkg.go.dev's detector reads it
+//	go test -run '^$' -fuzz '^FuzzPeersDiffer$' -fuzztime 60s -parallel 1 .
+//	                                              random Close bodies against each peer, in memory
 //
 // The table tests assert the tables of README.md; with -update they write
 // them anew (TestDeviationTable also the root README's summary). The
