@@ -114,35 +114,39 @@ func TestErrorTexts(t *testing.T) {
 	tests := []struct {
 		err  error
 		want string
+		is   error // the sentinel err matches
 	}{
-		{ValidateCode(0), "wsclose: invalid close code 0: not used (0-999)"},
-		{ValidateCode(1005), "wsclose: invalid close code 1005: reported only, never sent"},
-		{ValidateCode(1006), "wsclose: invalid close code 1006: reported only, never sent"},
-		{ValidateCode(1015), "wsclose: invalid close code 1015: reported only, never sent"},
-		{ValidateCode(1004), "wsclose: invalid close code 1004: reserved"},
-		{ValidateCode(999), "wsclose: invalid close code 999: not used (0-999)"},
-		{ValidateCode(2999), "wsclose: invalid close code 2999: unassigned (1016-2999)"},
-		{ValidateCode(5000), "wsclose: invalid close code 5000: out of range (5000 and above)"},
-		{ValidateCode(66536), "wsclose: invalid close code 66536: not a 16-bit code"},
-		{ValidateCode(-1), "wsclose: invalid close code -1: not a 16-bit code"},
-		{ValidateScriptCode(1001), "wsclose: invalid close code 1001: close() takes only 1000 or 3000-4999"},
-		{ValidateScriptCode(66536), "wsclose: invalid close code 66536: close() takes only 1000 or 3000-4999"},
-		{&CodeError{Code: 1000}, "wsclose: invalid close code 1000"},
-		{ValidateReason(strings.Repeat("a", 124)), "wsclose: close reason longer than 123 bytes: 124 bytes"},
-		{scriptCloseErr(1000, true, slices.Repeat([]uint16{'é'}, 62)), "wsclose: close reason longer than 123 bytes: 124 bytes"},
-		{scriptCloseErr(1001, true, nil), "wsclose: invalid close code 1001: close() takes only 1000 or 3000-4999"},
-		{scriptCloseErr(0, false, slices.Repeat([]uint16{0xD800}, 42)), "wsclose: close reason longer than 123 bytes: 126 bytes"},
-		{ValidateReason("ab\xff"), "wsclose: close reason is not valid UTF-8 at offset 2"},
-		{ValidateReason("\xed\xa0\x80"), "wsclose: close reason contains a lone surrogate at offset 0"},
-		{ValidateReasonUTF16([]uint16{'a', 0xDC00}), "wsclose: close reason contains a lone surrogate at offset 1"},
-		{&ReasonError{Err: io.EOF, Len: 3, Offset: -1}, "wsclose: invalid close reason: 3 bytes"},
-		{&PayloadError{Err: ErrPayloadTooShort, Len: 1}, "wsclose: close payload too short to hold a code: 1 byte"},
-		{&PayloadError{Err: ErrPayloadTooLong, Len: 126}, "wsclose: close payload longer than 125 bytes: 126 bytes"},
-		{&PayloadError{Err: io.EOF, Len: 2}, "wsclose: invalid close payload: 2 bytes"},
+		{ValidateCode(0), "wsclose: invalid close code 0: not used (0-999)", ErrInvalidCode},
+		{ValidateCode(1005), "wsclose: invalid close code 1005: reported only, never sent", ErrInvalidCode},
+		{ValidateCode(1006), "wsclose: invalid close code 1006: reported only, never sent", ErrInvalidCode},
+		{ValidateCode(1015), "wsclose: invalid close code 1015: reported only, never sent", ErrInvalidCode},
+		{ValidateCode(1004), "wsclose: invalid close code 1004: reserved", ErrInvalidCode},
+		{ValidateCode(999), "wsclose: invalid close code 999: not used (0-999)", ErrInvalidCode},
+		{ValidateCode(2999), "wsclose: invalid close code 2999: unassigned (1016-2999)", ErrInvalidCode},
+		{ValidateCode(5000), "wsclose: invalid close code 5000: out of range (5000 and above)", ErrInvalidCode},
+		{ValidateCode(66536), "wsclose: invalid close code 66536: not a 16-bit code", ErrInvalidCode},
+		{ValidateCode(-1), "wsclose: invalid close code -1: not a 16-bit code", ErrInvalidCode},
+		{ValidateScriptCode(1001), "wsclose: invalid close code 1001: close() takes only 1000 or 3000-4999", ErrInvalidCode},
+		{ValidateScriptCode(66536), "wsclose: invalid close code 66536: close() takes only 1000 or 3000-4999", ErrInvalidCode},
+		{&CodeError{Code: 1000}, "wsclose: invalid close code 1000", ErrInvalidCode},
+		{ValidateReason(strings.Repeat("a", 124)), "wsclose: close reason longer than 123 bytes: 124 bytes", ErrReasonTooLong},
+		{scriptCloseErr(1000, true, slices.Repeat([]uint16{'é'}, 62)), "wsclose: close reason longer than 123 bytes: 124 bytes", ErrReasonTooLong},
+		{scriptCloseErr(1001, true, nil), "wsclose: invalid close code 1001: close() takes only 1000 or 3000-4999", ErrInvalidCode},
+		{scriptCloseErr(0, false, slices.Repeat([]uint16{0xD800}, 42)), "wsclose: close reason longer than 123 bytes: 126 bytes", ErrReasonTooLong},
+		{ValidateReason("ab\xff"), "wsclose: close reason is not valid UTF-8 at offset 2", ErrInvalidUTF8},
+		{ValidateReason("\xed\xa0\x80"), "wsclose: close reason contains a lone surrogate at offset 0", ErrLoneSurrogate},
+		{ValidateReasonUTF16([]uint16{'a', 0xDC00}), "wsclose: close reason contains a lone surrogate at offset 1", ErrLoneSurrogate},
+		{&ReasonError{Err: io.EOF, Len: 3, Offset: -1}, "wsclose: invalid close reason: 3 bytes", io.EOF},
+		{&PayloadError{Err: ErrPayloadTooShort, Len: 1}, "wsclose: close payload too short to hold a code: 1 byte", ErrPayloadTooShort},
+		{&PayloadError{Err: ErrPayloadTooLong, Len: 126}, "wsclose: close payload longer than 125 bytes: 126 bytes", ErrPayloadTooLong},
+		{&PayloadError{Err: io.EOF, Len: 2}, "wsclose: invalid close payload: 2 bytes", io.EOF},
 	}
 	for _, tt := range tests {
 		if got := tt.err.Error(); got != tt.want {
 			t.Errorf("Error() = %q, want %q", got, tt.want)
+		}
+		if !errors.Is(tt.err, tt.is) {
+			t.Errorf("%q does not match %v", tt.err, tt.is)
 		}
 	}
 }
