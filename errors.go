@@ -228,9 +228,11 @@ func FailureCode(err error) Code {
 // when dst has room for the body.
 func AppendFailure(dst []byte, err error) []byte {
 	own := ownError(err)
-	code := FailureCode(err)
+	var code Code
 	if own != nil {
 		code = FailureCode(own)
+	} else {
+		code = FailureCode(err) // a foreign error whose own Is method matches a sentinel
 	}
 	if code == 0 {
 		code = StatusInternalError
