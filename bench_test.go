@@ -1,12 +1,10 @@
 package wsclose
 
 import (
-	"encoding/binary"
 	"flag"
 	"fmt"
 	"testing"
 	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/wsclose/wsclose/internal/closetest"
 )
@@ -16,15 +14,6 @@ import (
 type inputClass = closetest.InputClass
 
 var inputClasses = closetest.InputClasses
-
-// The floor: for a receiver closetest.FloorParse; for a sender, the same
-// checks and the copy into the buffer.
-func floorAppend(dst []byte, c Code, reason string) []byte {
-	if c < 1000 || c > 4999 || !utf8.ValidString(reason) {
-		return dst
-	}
-	return append(binary.BigEndian.AppendUint16(dst, uint16(c)), reason...)
-}
 
 // The bodies of the parse and append benchmarks, shared with
 // TestSpeedAgainstFloor so that both time the same loops.
@@ -72,7 +61,7 @@ func benchFloorAppend(ic inputClass) func(*testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(2 + len(ic.Reason)))
 		for b.Loop() {
-			if dst = floorAppend(dst[:0], Code(ic.Code), ic.Reason); len(dst) == 0 {
+			if dst = closetest.FloorAppend(dst[:0], ic.Code, ic.Reason); len(dst) == 0 {
 				b.Fatal("floor refused the body")
 			}
 		}

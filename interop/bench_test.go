@@ -13,11 +13,9 @@ package interop
 // nothing. coder/websocket exports no parser or encoder for Close bodies.
 
 import (
-	"encoding/binary"
 	"flag"
 	"fmt"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/gobwas/ws"
 	gorilla "github.com/gorilla/websocket"
@@ -101,10 +99,9 @@ func BenchmarkEncode(b *testing.B) {
 			b.ReportAllocs()
 			dst := make([]byte, 0, wsclose.MaxPayloadLen)
 			for b.Loop() {
-				if c.Code < 1000 || c.Code > 4999 || !utf8.ValidString(c.Reason) {
+				if dst = closetest.FloorAppend(dst[:0], c.Code, c.Reason); len(dst) == 0 {
 					b.Fatal("refused")
 				}
-				dst = append(binary.BigEndian.AppendUint16(dst[:0], c.Code), c.Reason...)
 			}
 		})
 	}

@@ -11,7 +11,6 @@ package interop
 import (
 	"bufio"
 	"encoding/binary"
-	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
@@ -280,20 +279,23 @@ type bodyDeparture struct {
 	class string
 }
 
-// departureOf returns the departure, if any, of p's reaction r to body.
+// departureOf returns the departure, if any, of p's reaction r to body,
+// given the failure codes besides wsclose's own that the standard allows for
+// it (deviationCase.allowed, or alsoAllowed).
 func departureOf(p peer, body []byte, allowed []wsclose.Code, r reaction) (bodyDeparture, bool) {
-	if agrees(verdictOf(body), alsoAllowed(body, allowed), r) {
+	if agrees(verdictOf(body), allowed, r) {
 		return bodyDeparture{}, false
 	}
 	return bodyDeparture{p.name, bodyClass(body)}, true
 }
 
-// knownDepartures observes every body of the deviation table in process
-// and returns the departures the table records (TestInProcessMatchesTable
-// checks that in process, every peer reacts as over loopback).
-func knownDepartures(tb testing.TB) map[bodyDeparture]bool {
+// knownDepartures observes every body of the deviation table's cases in
+// process and returns the departures the table records
+// (TestInProcessMatchesTable checks that in process, every peer reacts as
+// over loopback).
+func knownDepartures(tb testing.TB, cases []deviationCase) map[bodyDeparture]bool {
 	known := map[bodyDeparture]bool{}
-	for _, c := range deviationCases(tb) {
+	for _, c := range cases {
 		for _, p := range peers {
 			r, _, err := observeInProcess(p, c.body)
 			if err != nil {
@@ -318,7 +320,7 @@ func checkPeersDiffer(t *testing.T, known map[bodyDeparture]bool, body []byte) {
 		if err != nil {
 			t.Fatalf("body %x: %v", body, err)
 		}
-		if d, ok := departureOf(p, body, nil, r); ok && !known[d] {
+		if d, ok := departureOf(p, body, alsoAllowed(body, nil), r); ok && !known[d] {
 			t.Errorf("body %x (%s, class %q): wsclose: %s; %s: %s, a departure the deviation table does not list; add the body to the table (deviationCases)",
 				body, describe(body), d.class, v, p.name, r)
 		}
@@ -332,11 +334,12 @@ func checkPeersDiffer(t *testing.T, known map[bodyDeparture]bool, body []byte) {
 // deviation table in process as it does over loopback, so that the
 // departures FuzzPeersDiffer derives in process are the table's.
 func TestInProcessMatchesTable(t *testing.T) {
+	cases := deviationCases(t)
 	for _, p := range peers {
 		t.Run(p.name, func(t *testing.T) {
 			ps := startPeerServer(t, p)
 			var overLoopback, inProcess []string
-			for _, c := range deviationCases(t) {
+			for _, c := range cases {
 				ri, _, err := observeInProcess(p, c.body)
 				if err != nil {
 					t.Fatal(err)
@@ -356,7 +359,8 @@ func TestInProcessMatchesTable(t *testing.T) {
 // verdict (RFC 6455 and the IANA registry) that the deviation table does
 // not record for that peer and class of body (bodyClass).
 func FuzzPeersDiffer(f *testing.F) {
-	for _, c := range deviationCases(f) { // every body of the deviation table
+	cases := deviationCases(f)
+	for _, c := range cases { // every body of the deviation table
 		f.Add(c.body)
 	}
 	for _, h := range []string{
@@ -380,13 +384,9 @@ func FuzzPeersDiffer(f *testing.F) {
 		"0000ff",                                  // 0 + not UTF-8
 		"ffff" + strings.Repeat("2a", 123),        // 65535 + 123 bytes
 	} {
-		body, err := hex.DecodeString(h)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(body)
+		f.Add(mustHex(h))
 	}
-	known := knownDepartures(f)
+	known := knownDepartures(f, cases)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		if len(body) > 1<<12 {
 			// The peers refuse every Close over 125 bytes from its header

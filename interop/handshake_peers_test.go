@@ -91,7 +91,7 @@ func (c handshakeCase) rawClose() (wsclose.Code, string) {
 
 func handshakeCases() []handshakeCase {
 	var cases []handshakeCase
-	for _, role := range []wsclose.Role{wsclose.Server, wsclose.Client} {
+	for _, role := range roles {
 		for _, who := range []closer{rawCloses, peerCloses, bothClose} {
 			for _, hc := range handshakeCodes {
 				cases = append(cases, handshakeCase{role, who, hc.code, hc.reason})
@@ -261,10 +261,7 @@ var (
 // returns how it departs from RFC 6455.
 func judge(c handshakeCase, pr peerRun) (cell string, deps []departure) {
 	sent := closeBodies(pr.conn.frames())
-	var wire []string
-	for _, b := range sent {
-		wire = append(wire, describe(b))
-	}
+	wire := describeAll(sent)
 	switch {
 	case len(sent) == 0:
 		wire, deps = []string{"no Close"}, append(deps, depNoClose)
@@ -328,13 +325,19 @@ func judge(c handshakeCase, pr peerRun) (cell string, deps []departure) {
 	return strings.Join(wire, ", then ") + " · " + user + " · " + tcp, deps
 }
 
+// describeAll describes each Close body of a connection, in order.
+func describeAll(bodies [][]byte) []string {
+	var wire []string
+	for _, b := range bodies {
+		wire = append(wire, describe(b))
+	}
+	return wire
+}
+
 // reference is the table's cell for a peer that follows RFC 6455.
 func reference(c handshakeCase) string {
 	sent, ev := conforming(c)
-	var wire []string
-	for _, b := range sent {
-		wire = append(wire, describe(b))
-	}
+	wire := describeAll(sent)
 	tcp := "closes TCP"
 	if c.peerRole == wsclose.Client {
 		tcp = "waits for the server"

@@ -435,13 +435,10 @@ func decode(types []string, data []byte) ([]any, error) {
 		return data[pos-n : pos], nil
 	}
 	// order reads n bytes and, for the types that have one, the endianness byte.
-	order := func(n int, flag bool) ([]byte, binary.ByteOrder, error) {
+	order := func(n int) ([]byte, binary.ByteOrder, error) {
 		b, err := next(n)
 		if err != nil {
 			return nil, nil, err
-		}
-		if !flag {
-			return b, binary.BigEndian, nil
 		}
 		f, err := next(1)
 		if err != nil {
@@ -475,9 +472,6 @@ func decode(types []string, data []byte) ([]any, error) {
 			v = bytes.Clone(data[pos : pos+int(n)])
 			pos += int(n)
 		case "string":
-			if pos >= len(data) {
-				return nil, short
-			}
 			b, err := next(4)
 			if err != nil {
 				return nil, err
@@ -502,20 +496,20 @@ func decode(types []string, data []byte) ([]any, error) {
 			u := binary.BigEndian.Uint32(b)
 			v = map[string]any{"int32": int32(u), "uint32": u}[typ]
 		case "int16", "uint16":
-			b, o, err := order(2, true)
+			b, o, err := order(2)
 			if err != nil {
 				return nil, err
 			}
 			u := o.Uint16(b)
 			v = map[string]any{"int16": int16(u), "uint16": u}[typ]
 		case "float32":
-			b, o, err := order(4, true)
+			b, o, err := order(4)
 			if err != nil {
 				return nil, err
 			}
 			v = math.Float32frombits(o.Uint32(b))
 		default: // int, int64, uint, uint64, float64
-			b, o, err := order(8, true)
+			b, o, err := order(8)
 			if err != nil {
 				return nil, err
 			}

@@ -53,6 +53,16 @@ func FloorParse(p []byte) bool {
 	return c >= 1000 && c <= 4999 && utf8.Valid(p[2:])
 }
 
+// FloorAppend is the least a sender must do to append a body to dst: the
+// same checks as FloorParse and the copy. It returns dst unchanged when the
+// checks fail.
+func FloorAppend(dst []byte, code uint16, reason string) []byte {
+	if code < 1000 || code > 4999 || !utf8.ValidString(reason) {
+		return dst
+	}
+	return append(binary.BigEndian.AppendUint16(dst, code), reason...)
+}
+
 // NsPerOp runs the benchmark f once with testing.Benchmark and returns its
 // time per operation in nanoseconds.
 func NsPerOp(f func(*testing.B)) float64 {

@@ -15,12 +15,18 @@ func TestFixtures(t *testing.T) {
 	if r, _ := utf8.DecodeLastRuneInString(German123); r != 'ß' {
 		t.Errorf("German123 ends with %q, want ß", r)
 	}
+	if got := FloorAppend(nil, 999, "x"); got != nil {
+		t.Errorf("FloorAppend(999) = %x, want nothing appended", got)
+	}
 	if n := utf8.RuneCountInString(Japanese123); n != 41 {
 		t.Errorf("Japanese123 has %d characters, want 41", n)
 	}
 	for _, c := range InputClasses {
 		if !FloorParse(c.Body()) {
 			t.Errorf("%s: the floor refuses the class's body", c.Name)
+		}
+		if got := FloorAppend([]byte("x"), c.Code, c.Reason); string(got) != "x"+string(c.Body()) {
+			t.Errorf("%s: FloorAppend = %x, want x then the body", c.Name, got)
 		}
 	}
 }
