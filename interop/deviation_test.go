@@ -127,11 +127,21 @@ func observe(t *testing.T, ps *peerServer, body []byte) reaction {
 		t.Fatal(err)
 	}
 	defer rc.Close()
-	if err := rc.writeFrame(opClose, body); err != nil {
+	r, _, err := sendAndReact(rc, ps.reports, body)
+	if err != nil {
 		t.Fatal(err)
 	}
-	r, _ := react(rc, ps.reports)
 	return r
+}
+
+// sendAndReact sends body in a Close frame on rc and returns react's
+// record of the peer's answer.
+func sendAndReact(rc *rawConn, reports <-chan peerRun, body []byte) (reaction, peerRun, error) {
+	if err := rc.writeFrame(opClose, body); err != nil {
+		return reaction{}, peerRun{}, fmt.Errorf("writing the Close: %v", err)
+	}
+	r, res := react(rc, reports)
+	return r, res, nil
 }
 
 // react reads the peer's answer to the Close that rc has sent, then what

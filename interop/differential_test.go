@@ -15,7 +15,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"net/url"
 	"os"
 	"strconv"
 	"strings"
@@ -190,55 +189,33 @@ func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return w.conn, bufio.NewReadWriter(bufio.NewReader(w.conn), bufio.NewWriter(w.conn)), nil
 }
 
-// sampleNonce is the Sec-WebSocket-Key the raw client sends: RFC 6455
-// §1.3's sample nonce, as dialRaw sends it.
-const sampleNonce = "dGhlIHNhbXBsZSBub25jZQ=="
-
 // observeInProcess sends body, in a masked Close frame from a raw client,
 // to a new server-side connection of p accepted over a memPipe, and
-// records the peer's reaction as observe does over loopback: the peer reads
-// until it reports a close, then closes the connection. It returns what the
-// peer reported to its user too.
+// records the peer's reaction as observe does over loopback, with the same
+// handshake, handler and record: the peer reads until it reports a close,
+// then closes the connection. It returns what the peer reported to its user
+// too.
 func observeInProcess(p peer, body []byte) (reaction, peerRun, error) {
 	rawEnd, peerEnd := memPipe()
 	defer rawEnd.Close()
-	req := &http.Request{
-		Method: http.MethodGet, URL: &url.URL{Path: "/"}, Host: "wsclose.test",
-		Proto: "HTTP/1.1", ProtoMajor: 1, ProtoMinor: 1,
-		Header: http.Header{
-			"Upgrade":               {"websocket"},
-			"Connection":            {"Upgrade"},
-			"Sec-Websocket-Key":     {sampleNonce},
-			"Sec-Websocket-Version": {"13"},
-		},
-	}
 	reports := make(chan peerRun, 1)
 	go func() {
-		ep, err := p.accept(&hijackWriter{conn: peerEnd, header: http.Header{}}, req)
+		defer peerEnd.Close()
+		req, err := http.ReadRequest(bufio.NewReader(peerEnd))
 		if err != nil {
-			peerEnd.Close()
 			reports <- peerRun{err: err}
 			return
 		}
-		defer ep.Close()
-		rep, err := ep.readClose()
-		reports <- peerRun{rep: rep, err: err}
+		peerHandler(p, reports)(&hijackWriter{conn: peerEnd, header: http.Header{}}, req)
 	}()
-
-	rawEnd.SetDeadline(time.Now().Add(ioTimeout))
-	rc := &rawConn{conn: rawEnd, br: bufio.NewReader(rawEnd), client: true}
-	resp, err := http.ReadResponse(rc.br, req)
+	rc, err := handshakeRaw(rawEnd, "wsclose.test", "/?do=receive")
 	if err != nil {
 		return reaction{}, peerRun{}, fmt.Errorf("%s: opening handshake: %v", p.name, err)
 	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusSwitchingProtocols || resp.Header.Get("Sec-WebSocket-Accept") != acceptKey(sampleNonce) {
-		return reaction{}, peerRun{}, fmt.Errorf("%s: handshake refused: %s", p.name, resp.Status)
+	r, res, err := sendAndReact(rc, reports, body)
+	if err != nil {
+		return reaction{}, peerRun{}, fmt.Errorf("%s: %v", p.name, err)
 	}
-	if err := rc.writeFrame(opClose, body); err != nil {
-		return reaction{}, peerRun{}, fmt.Errorf("%s: writing the Close: %v", p.name, err)
-	}
-	r, res := react(rc, reports)
 	return r, res, nil
 }
 

@@ -66,11 +66,20 @@ type peerServer struct {
 
 func startPeerServer(t *testing.T, p peer) *peerServer {
 	ps := &peerServer{reports: make(chan peerRun, 1)}
-	ps.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	ps.Server = httptest.NewServer(peerHandler(p, ps.reports))
+	t.Cleanup(ps.Close)
+	return ps
+}
+
+// peerHandler accepts a WebSocket connection with p and, as the query's
+// "do" says, closes it with "code" and "reason" ("send") or reads until the
+// peer reports a close ("receive"), and sends what happened on reports.
+func peerHandler(p peer, reports chan<- peerRun) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
 		q := r.URL.Query()
 		ep, err := p.accept(w, r)
 		if err != nil {
-			ps.reports <- peerRun{err: err}
+			reports <- peerRun{err: err}
 			return
 		}
 		defer ep.Close()
@@ -78,14 +87,12 @@ func startPeerServer(t *testing.T, p peer) *peerServer {
 		case "send":
 			code, _ := strconv.Atoi(q.Get("code"))
 			err := ep.closeWith(code, q.Get("reason"))
-			ps.reports <- peerRun{err: err}
+			reports <- peerRun{err: err}
 		case "receive":
 			rep, err := ep.readClose()
-			ps.reports <- peerRun{rep: rep, err: err}
+			reports <- peerRun{rep: rep, err: err}
 		}
-	}))
-	t.Cleanup(ps.Close)
-	return ps
+	}
 }
 
 func (ps *peerServer) path(do string, c closeCase) string {

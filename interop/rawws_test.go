@@ -49,9 +49,15 @@ func dialRaw(addr, path string) (*rawConn, error) {
 	if err != nil {
 		return nil, err
 	}
+	return handshakeRaw(conn, addr, path)
+}
+
+// handshakeRaw does the client's half of the opening handshake on conn,
+// for host and path; on error it closes conn.
+func handshakeRaw(conn net.Conn, host, path string) (*rawConn, error) {
 	conn.SetDeadline(time.Now().Add(ioTimeout))
 	const key = "dGhlIHNhbXBsZSBub25jZQ==" // RFC 6455 §1.3's sample nonce
-	req := "GET " + path + " HTTP/1.1\r\nHost: " + addr + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+	req := "GET " + path + " HTTP/1.1\r\nHost: " + host + "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
 		"Sec-WebSocket-Key: " + key + "\r\nSec-WebSocket-Version: 13\r\n\r\n"
 	if _, err := io.WriteString(conn, req); err != nil {
 		conn.Close()
