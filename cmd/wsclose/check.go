@@ -124,10 +124,8 @@ func runCheck(args []string, _ io.Reader) (result, error) {
 		switch {
 		case errors.Is(err, wsclose.ErrInvalidCode):
 			res.why = fmt.Sprintf("close() takes only 1000 or 3000–4999, not %d (WHATWG WebSockets Standard, close() step 1)", *res.Code)
-		case errors.Is(err, wsclose.ErrReasonTooLong):
+		default: // ErrReasonTooLong: AppendScriptClose returns no other error
 			res.why = fmt.Sprintf("the reason is %s of UTF-8; close() takes at most 123 (WHATWG WebSockets Standard, close() step 2)", byteCount(res.ReasonBytes))
-		default:
-			res.why = plain(err)
 		}
 		return res, &failure{
 			exit:   exitInvalid,

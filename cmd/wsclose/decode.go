@@ -71,7 +71,6 @@ type decodeResult struct {
 
 	bodyLen int    // the Close body's length, when there is one
 	problem string // what is wrong, for the text's "refused" or "error" line
-	refused bool   // a receiver refuses it (it fails the connection)
 
 	status
 }
@@ -91,7 +90,7 @@ func runDecode(args []string, stdin io.Reader) (result, error) {
 		f, payload, ferr := parseFrame(in.data)
 		res.Frame = &f
 		if ferr != nil {
-			if !ferr.failure {
+			if ferr.rule == "" {
 				res.problem = ferr.what
 				return res, invalidAt(in.at(ferr.at), "%s", ferr.what)
 			}
@@ -118,7 +117,7 @@ func runDecode(args []string, stdin io.Reader) (result, error) {
 		res.Valid = true
 		return res, nil
 	}
-	at, what, rule := bodyProblem(body, code, perr)
+	at, what, rule := bodyProblem(body, perr)
 	return res, res.refuse(in.at(bodyStart+at), what, rule, wsclose.FailureCode(perr))
 }
 
@@ -126,7 +125,7 @@ func runDecode(args []string, stdin io.Reader) (result, error) {
 // that says so.
 func (r *decodeResult) refuse(offset int, what, rule string, fail wsclose.Code) error {
 	n := int(fail)
-	r.refused, r.problem, r.FailCode = true, fmt.Sprintf("%s at input offset %d: %s", what, offset, rule), &n
+	r.problem, r.FailCode = fmt.Sprintf("%s at input offset %d: %s", what, offset, rule), &n
 	return &failure{
 		exit:   exitInvalid,
 		offset: offset,
@@ -138,25 +137,22 @@ func (r *decodeResult) refuse(offset int, what, rule string, fail wsclose.Code) 
 // bodyProblem says what is wrong with a Close body that ParsePayload
 // refused, and where in the body: the package's error names the fault, and
 // the command explains it with the rule it breaks.
-func bodyProblem(body []byte, code wsclose.Code, err error) (at int, what, rule string) {
+func bodyProblem(body []byte, err error) (at int, what, rule string) {
 	switch {
 	case errors.Is(err, wsclose.ErrPayloadTooShort):
 		return 0, "a 1-byte body", "a body that is not empty begins with a 2-byte code (RFC 6455 §5.5.1)"
 	case errors.Is(err, wsclose.ErrPayloadTooLong):
 		return wsclose.MaxPayloadLen, fmt.Sprintf("a %d-byte body", len(body)), "control frames carry at most 125 bytes (RFC 6455 §5.5)"
 	case errors.Is(err, wsclose.ErrInvalidCode):
+		var ce *wsclose.CodeError
+		errors.As(err, &ce)
+		code := wsclose.Code(ce.Code)
 		return 0, fmt.Sprintf("code %d", int(code)), codeRule(code)
 	}
-	reason := body[2:]
-	at = 0
-	for at < len(reason) {
-		r, size := utf8.DecodeRune(reason[at:])
-		if r == utf8.RuneError && size == 1 {
-			break
-		}
-		at += size
-	}
-	tail := reason[at:]
+	var re *wsclose.ReasonError
+	errors.As(err, &re)
+	at = re.Offset
+	tail := body[2+at:]
 	switch {
 	case errors.Is(err, wsclose.ErrLoneSurrogate):
 		what, rule = fmt.Sprintf("a lone surrogate (% X) in the reason", tail[:min(3, len(tail))]), "UTF-8 has no surrogates, and the reason MUST be UTF-8 (RFC 3629 §3, RFC 6455 §5.5.1, §8.1)"
@@ -204,7 +200,7 @@ func (r *decodeResult) writeText(w *bytes.Buffer) {
 		fields = append(fields, field{"sendable", "yes: by any endpoint, and by a browser script's close() with no code"})
 	case r.Valid:
 		fields = append(fields, field{"sendable", sender(wsclose.Code(*r.Code))})
-	case r.refused:
+	case r.FailCode != nil:
 		fields = append(fields,
 			field{"refused", r.problem},
 			field{"fail", fmt.Sprintf("the connection with %v (RFC 6455 §7.1.7)", wsclose.Code(*r.FailCode))})

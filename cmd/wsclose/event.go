@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -148,8 +149,7 @@ func runEvent(args []string, roleName string) (result, error) {
 			switch {
 			case err != nil:
 				step.Verdict = "refused"
-				code, _, _ := wsclose.ParsePayload(body)
-				_, what, rule := bodyProblem(body, code, err)
+				_, what, rule := bodyProblem(body, err)
 				step.Refused = what + ": " + rule
 				step.received += "; refused: " + step.Refused + "; the connection fails (RFC 6455 §7.1.7)"
 			case !send:
@@ -242,7 +242,7 @@ func engineDepartures(bodies [][]byte, args []string, first []byte, afterFirst b
 		code, _, err := wsclose.ParsePayload(b)
 		switch {
 		case err == nil:
-		case len(b) == 1 || len(b) > wsclose.MaxPayloadLen:
+		case errors.Is(err, wsclose.ErrPayloadTooShort), errors.Is(err, wsclose.ErrPayloadTooLong):
 			out = append(out, "undici closes TCP without sending a Close for a Close body of 1 byte or over 125 bytes; RFC 6455 §7.1.7 says it SHOULD send one (Chromium answers 1002, as above)")
 		case chromiumAccepts(code) && wsclose.ValidateReason(string(b[2:])) == nil:
 			out = append(out, fmt.Sprintf("Chromium accepts code %d and echoes it, and reports code %d, wasClean true, no error event (measured with 0, 999, 1004, 1016, 2999 and 5000 and above); undici refuses it, as above", int(code), int(code)))

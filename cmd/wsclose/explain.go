@@ -88,8 +88,6 @@ func meaning(c wsclose.Code) string {
 // and leave the explanation to the command.
 func codeRule(c wsclose.Code) string {
 	switch {
-	case c.Valid():
-		return "no rule rejects it"
 	case c == 1004:
 		return "1004 is reserved (RFC 6455 §7.4.1)"
 	case c == wsclose.StatusNoStatusReceived, c == wsclose.StatusAbnormalClosure, c == wsclose.StatusTLSHandshake:
@@ -164,8 +162,7 @@ var registryRows = sync.OnceValue(func() []explainRow {
 	var rows []explainRow
 	for n := 0; n <= 65535; n++ {
 		c := wsclose.Code(n)
-		if k := len(rows) - 1; k >= 0 && !c.Registered() && !wsclose.Code(rows[k].First).Registered() &&
-			wsclose.Code(rows[k].First).Class() == c.Class() && rows[k].Last == n-1 {
+		if k := len(rows) - 1; k >= 0 && !c.Registered() && !rows[k].Registered && rows[k].Class == c.Class().String() {
 			rows[k].Last = n
 			continue
 		}

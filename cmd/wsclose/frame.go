@@ -65,10 +65,9 @@ func looksLikeFrame(data []byte) bool {
 // frameError is a frame that breaks a rule of RFC 6455: the rule, and the
 // offset in the frame of the byte that breaks it.
 type frameError struct {
-	at      int    // byte in the frame
-	what    string // what is wrong
-	rule    string // the rule it breaks, with its section; "" for input that is no whole frame
-	failure bool   // a receiver fails the connection with 1002 (§7.1.7)
+	at   int    // byte in the frame
+	what string // what is wrong
+	rule string // the rule it breaks, with its section; "" for input that is no whole frame
 }
 
 // parseFrameHeader reads a frame header (RFC 6455 §5.2) without judging it,
@@ -132,19 +131,19 @@ func parseFrame(data []byte) (frameInfo, []byte, *frameError) {
 	}
 	switch {
 	case f.Type == "reserved":
-		return f, nil, &frameError{at: 0, failure: true, what: fmt.Sprintf("opcode 0x%X, which is reserved,", f.Opcode), rule: "a receiver fails the connection on an unknown opcode (RFC 6455 §5.2)"}
+		return f, nil, &frameError{at: 0, what: fmt.Sprintf("opcode 0x%X, which is reserved,", f.Opcode), rule: "a receiver fails the connection on an unknown opcode (RFC 6455 §5.2)"}
 	case f.Opcode != 0x8:
 		return f, nil, &frameError{at: 0, what: fmt.Sprintf("this is %s frame (opcode 0x%X), not a Close frame", article(f.Type), f.Opcode)}
 	case !f.FIN:
-		return f, nil, &frameError{at: 0, failure: true, what: "a Close frame without FIN", rule: "control frames MUST NOT be fragmented (RFC 6455 §5.5)"}
+		return f, nil, &frameError{at: 0, what: "a Close frame without FIN", rule: "control frames MUST NOT be fragmented (RFC 6455 §5.5)"}
 	case f.RSV != 0:
-		return f, nil, &frameError{at: 0, failure: true, what: fmt.Sprintf("RSV bits %03b set on a Close frame", f.RSV), rule: "they MUST be 0 unless a negotiated extension defines them, and none does for control frames (RFC 6455 §5.2)"}
+		return f, nil, &frameError{at: 0, what: fmt.Sprintf("RSV bits %03b set on a Close frame", f.RSV), rule: "they MUST be 0 unless a negotiated extension defines them, and none does for control frames (RFC 6455 §5.2)"}
 	case lenField == 127 && f.PayloadLen>>63 != 0:
-		return f, nil, &frameError{at: 2, failure: true, what: "a 64-bit payload length with its most significant bit set", rule: "that bit MUST be 0 (RFC 6455 §5.2)"}
+		return f, nil, &frameError{at: 2, what: "a 64-bit payload length with its most significant bit set", rule: "that bit MUST be 0 (RFC 6455 §5.2)"}
 	case lenField == 126 && f.PayloadLen < 126, lenField == 127 && f.PayloadLen < 1<<16:
-		return f, nil, &frameError{at: 1, failure: true, what: fmt.Sprintf("a %d-byte payload length written in the %s form", f.PayloadLen, form), rule: "the minimal number of bytes MUST be used to encode the length, and a control frame's fits in 7 bits (RFC 6455 §5.2, §5.5)"}
+		return f, nil, &frameError{at: 1, what: fmt.Sprintf("a %d-byte payload length written in the %s form", f.PayloadLen, form), rule: "the minimal number of bytes MUST be used to encode the length, and a control frame's fits in 7 bits (RFC 6455 §5.2, §5.5)"}
 	case f.PayloadLen > 125:
-		return f, nil, &frameError{at: 1, failure: true, what: fmt.Sprintf("a Close frame with a %d-byte payload", f.PayloadLen), rule: "control frames MUST have a payload length of 125 bytes or less (RFC 6455 §5.5)"}
+		return f, nil, &frameError{at: 1, what: fmt.Sprintf("a Close frame with a %d-byte payload", f.PayloadLen), rule: "control frames MUST have a payload length of 125 bytes or less (RFC 6455 §5.5)"}
 	}
 	payload := data[f.HeaderLen:]
 	if n := uint64(len(payload)); n != f.PayloadLen {

@@ -241,15 +241,8 @@ func (in *hexInput) dumpLine(line string, base int) bool {
 			offset = append(offset, base+d)
 		}
 		// The ASCII column is what follows the groups read so far.
-		nb := len(data)
-		if asciiColumn(line[g.end:], data[:nb]) {
-			in.data = append(in.data, data...)
-			in.offset = append(in.offset, offset...)
-			in.dump = true
-			return true
-		}
-		if k == len(groups)-1 && colon && strings.TrimSpace(line[g.end:]) == "" {
-			// An xxd line without its ASCII column.
+		if asciiColumn(line[g.end:], data) ||
+			k == len(groups)-1 && colon && strings.TrimSpace(line[g.end:]) == "" { // an xxd line without its ASCII column
 			in.data = append(in.data, data...)
 			in.offset = append(in.offset, offset...)
 			in.dump = true

@@ -48,11 +48,7 @@ type command struct {
 
 // commands are wsclose's subcommands, in the order the usage lists them.
 // help and version are handled by run itself.
-var commands []*command
-
-func init() {
-	commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdVersion}
-}
+var commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdVersion}
 
 func lookup(name string) *command {
 	for _, c := range commands {
