@@ -216,10 +216,11 @@ func jsQuote(units []uint16) string {
 // utf16Valid reports whether units hold no lone surrogate.
 func utf16Valid(units []uint16) bool {
 	for i := 0; i < len(units); i++ {
-		switch u := units[i]; {
-		case u >= 0xD800 && u <= 0xDBFF && i+1 < len(units) && units[i+1] >= 0xDC00 && units[i+1] <= 0xDFFF:
-			i++
-		case u >= 0xD800 && u <= 0xDFFF:
+		switch r := rune(units[i]); {
+		case !utf16.IsSurrogate(r):
+		case i+1 < len(units) && utf16.DecodeRune(r, rune(units[i+1])) != utf8.RuneError:
+			i++ // a high surrogate and its low one
+		default:
 			return false
 		}
 	}
@@ -253,7 +254,7 @@ func parseReason(s string) ([]uint16, error) {
 			if end < 3 || end > 8 || err != nil || v > unicode.MaxRune {
 				return nil, invalidAt(i, `REASON has a bad \u{...} escape at offset %d: it takes 1 to 6 hex digits, at most 10FFFF`, i)
 			}
-			if v >= 0xD800 && v <= 0xDFFF {
+			if utf16.IsSurrogate(rune(v)) {
 				units = append(units, uint16(v))
 			} else {
 				units = utf16.AppendRune(units, rune(v))

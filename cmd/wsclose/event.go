@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/wsclose/wsclose"
@@ -260,10 +261,10 @@ func engineDepartures(bodies [][]byte, args []string, first []byte, afterFirst b
 	if afterFirst {
 		out = append(out, "Chromium fails the connection on any frame after the Close (measured with a data frame, a Ping and a second Close, valid or not): an error event, 1006, wasClean false; undici ignores it, as above")
 	}
-	if lostTCP(args) && !ev.WasClean && !afterValid(bodies, args) {
+	if slices.Contains(args, "none") && !ev.WasClean && !afterValid(bodies, args) {
 		out = append(out, "Chromium and undici fire no error event when TCP is lost before a Close arrives: they report 1006, wasClean false; RFC 6455 §7.2.1 makes it a failure, and WHATWG then fires an error event")
 	}
-	if ev.WasClean && !lostTCP(args) {
+	if ev.WasClean && !slices.Contains(args, "none") {
 		out = append(out, "Chromium closes TCP itself about 2 s after the handshake if the server does not; the event is the same")
 	}
 	return out
@@ -289,16 +290,6 @@ func afterValid(bodies [][]byte, args []string) bool {
 			return false
 		}
 		if _, _, err := wsclose.ParsePayload(bodies[i]); err == nil {
-			return true
-		}
-	}
-	return false
-}
-
-// lostTCP reports whether the bodies end the connection with "none".
-func lostTCP(args []string) bool {
-	for _, a := range args {
-		if a == "none" {
 			return true
 		}
 	}
