@@ -122,7 +122,9 @@ func peerAct(ep endpoint, c handshakeCase, conn *watchedConn) peerRun {
 	case !ok:
 		r.byClose, r.err = true, ep.closeWith(c.code, c.reason)
 	default:
-		if r.err = s.sendClose(c.code, c.reason); r.err == nil {
+		r.err = s.sendClose(c.code, c.reason)
+		r.closedOnSend = conn.isClosed()
+		if r.err == nil {
 			r.rep, r.err = ep.readClose()
 		}
 	}
@@ -255,6 +257,7 @@ var (
 	depNoReport     = departure{"reports an error, not the Close received", "§7.1.5, §7.1.6"}
 	depClientCloses = departure{"as client, closes TCP at once instead of waiting for the server", "§5.5.1, §7.1.1"}
 	depServerWaits  = departure{"as server, leaves the TCP connection to the client", "§5.5.1, §7.1.1"}
+	depNoWait       = departure{"closes TCP right after sending its Close, without reading the other end's", "§1.4, §5.5.1"}
 )
 
 // judge describes what the peer did in one case for the table, and
@@ -283,8 +286,15 @@ func judge(c handshakeCase, pr peerRun) (cell string, deps []departure) {
 		}
 	}
 
+	// A peer that closed TCP as it sent its Close never read the raw
+	// endpoint's: what it tells its user cannot be that Close.
+	unread := pr.closedOnSend
+	if unread {
+		deps = append(deps, depNoWait)
+	}
 	var user string
 	gotFirst, ok := rawFirstSent(c, sent)
+	ok = ok && !unread
 	var ce coder.CloseError
 	switch {
 	case pr.byClose && pr.err == nil:
@@ -321,6 +331,9 @@ func judge(c handshakeCase, pr peerRun) (cell string, deps []departure) {
 		if closedFirst {
 			tcp, deps = "closes TCP at once", append(deps, depClientCloses)
 		}
+	}
+	if unread {
+		tcp = "closes TCP before the answer"
 	}
 	return strings.Join(wire, ", then ") + " · " + user + " · " + tcp, deps
 }

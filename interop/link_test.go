@@ -129,7 +129,10 @@ type peerRun struct {
 	rep     report
 	err     error
 	byClose bool // rep and err come from coder/websocket's Close, which reports only an error
-	conn    *watchedConn
+	// closedOnSend: the library closed TCP as it sent its Close, before
+	// anything was read after it (lxzan/gws's WriteClose).
+	closedOnSend bool
+	conn         *watchedConn
 }
 
 // watchedConn is a peer library's TCP connection, watched: the bytes the
@@ -168,6 +171,13 @@ func (c *watchedConn) Close() error {
 	}
 	c.mu.Unlock()
 	return c.Conn.Close()
+}
+
+// isClosed reports whether the library has closed the connection.
+func (c *watchedConn) isClosed() bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.closed
 }
 
 // frames returns the frames the library wrote after the opening

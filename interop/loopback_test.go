@@ -205,8 +205,8 @@ func checkReport(t *testing.T, p peer, c closeCase, rep report, err error) {
 // 124-byte reason whose last character, ß, spans bytes 122 and 123: one byte
 // too many for a Close frame (RFC 6455 §5.5). What each pinned version does
 // is asserted: gorilla/websocket and coder/websocket refuse to send it and
-// send no Close at all; gobwas/ws crops the reason to 123 bytes, cutting the ß in two, so its
-// peer receives a reason that is not UTF-8. wsclose.TruncateReason cuts
+// send no Close at all; gobwas/ws and lxzan/gws crop the body to 125 bytes, cutting the ß
+// in two, so their peer receives a reason that is not UTF-8. wsclose.TruncateReason cuts
 // before the ß instead.
 func TestPeerSendsOverLongReason(t *testing.T) {
 	reason := "x" + closetest.German123 // 124 bytes; ß at bytes 122–123
@@ -214,6 +214,7 @@ func TestPeerSendsOverLongReason(t *testing.T) {
 		"gorilla/websocket": "refused, sent nothing",
 		"coder/websocket":   "refused, sent nothing",
 		"gobwas/ws":         "sent 125 bytes, wsclose: close reason is not valid UTF-8 at offset 122",
+		"lxzan/gws":         "sent 125 bytes, wsclose: close reason is not valid UTF-8 at offset 122",
 	}
 	for _, p := range peers {
 		t.Run(p.name, func(t *testing.T) {

@@ -10,12 +10,14 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	coder "github.com/coder/websocket"
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
 	gorilla "github.com/gorilla/websocket"
+	"github.com/lxzan/gws"
 )
 
 // endpoint is one peer library's side of a connection.
@@ -125,6 +127,29 @@ var peers = []peer{
 			return gobwasEndpoint{c, ws.StateClientSide}, nil
 		},
 	},
+	{
+		name: "lxzan/gws", version: "v1.8.9",
+		// No refuses: gws answers 1014 with 1002, yet tells its user of a
+		// close with 1014 (emitClose), as it does for every Close it refuses.
+		accept: func(w http.ResponseWriter, r *http.Request) (endpoint, error) {
+			c, err := gwsUpgrader.Upgrade(w, r)
+			if err != nil {
+				return nil, err
+			}
+			return newGwsEndpoint(c), nil
+		},
+		dial: func(url string, netDial netDialer) (endpoint, error) {
+			opt := &gws.ClientOption{Addr: url, CheckUtf8Enabled: true, HandshakeTimeout: ioTimeout}
+			if netDial != nil {
+				opt.NewDialer = func() (gws.Dialer, error) { return gwsDialer(netDial), nil }
+			}
+			c, _, err := gws.NewClient(gwsHandler{}, opt)
+			if err != nil {
+				return nil, err
+			}
+			return newGwsEndpoint(c), nil
+		},
+	},
 }
 
 type gorillaEndpoint struct{ c *gorilla.Conn }
@@ -214,6 +239,82 @@ func (e gobwasEndpoint) readClose() (report, error) {
 }
 
 func (e gobwasEndpoint) Close() error { return e.c.Close() }
+
+// gwsUpgrader is set up as gws's echo example and Autobahn server are:
+// received text and Close reasons are checked to be UTF-8, and a panic in
+// a callback is recovered.
+var gwsUpgrader = gws.NewUpgrader(gwsHandler{}, &gws.ServerOption{CheckUtf8Enabled: true, Recovery: gws.Recovery})
+
+// gwsHandler hands gws's close event to the connection's gwsEndpoint, kept
+// in the connection's session as gws's examples keep per-connection state.
+type gwsHandler struct{ gws.BuiltinEventHandler }
+
+const gwsEndpointKey = "wsclose.endpoint"
+
+// OnClose is called once, when ReadLoop ends: err is a *gws.CloseError
+// when gws read a Close frame, else what ended the connection.
+func (gwsHandler) OnClose(socket *gws.Conn, err error) {
+	if v, ok := socket.Session().Load(gwsEndpointKey); ok {
+		e := v.(*gwsEndpoint)
+		e.err = err
+		close(e.done)
+	}
+}
+
+// gwsEndpoint is a gws connection. gws reports only through callbacks, so
+// its read loop is started on the first read: a test that sends a Close
+// before reading gets the order it asks for, as with the other peers.
+type gwsEndpoint struct {
+	c     *gws.Conn
+	start sync.Once
+	done  chan struct{} // closed by OnClose, after err is set
+	err   error
+}
+
+func newGwsEndpoint(c *gws.Conn) *gwsEndpoint {
+	e := &gwsEndpoint{c: c, done: make(chan struct{})}
+	c.Session().Store(gwsEndpointKey, e)
+	return e
+}
+
+// sendClose closes as gws's documentation says (WriteClose): gws writes the
+// Close frame and closes the TCP connection at once.
+func (e *gwsEndpoint) sendClose(code int, reason string) error {
+	return e.c.WriteClose(uint16(code), []byte(reason))
+}
+
+func (e *gwsEndpoint) closeWith(code int, reason string) error {
+	if err := e.sendClose(code, reason); err != nil {
+		return err
+	}
+	_, _ = e.readClose() // OnClose, once the read loop has ended
+	return nil
+}
+
+// readClose runs gws's read loop and waits for its close event.
+func (e *gwsEndpoint) readClose() (report, error) {
+	e.start.Do(func() { go e.c.ReadLoop() })
+	return readUntilClose(func() error {
+		select {
+		case <-e.done:
+			return e.err
+		case <-time.After(ioTimeout):
+			return errors.New("gws: no close event")
+		}
+	}, func(ce *gws.CloseError) report { return report{int(ce.Code), string(ce.Reason)} })
+}
+
+// Close closes the TCP connection, as a gws user does to drop one.
+func (e *gwsEndpoint) Close() error { return e.c.NetConn().Close() }
+
+// gwsDialer opens gws's TCP connection with a netDialer.
+type gwsDialer netDialer
+
+func (d gwsDialer) Dial(network, addr string) (net.Conn, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), ioTimeout)
+	defer cancel()
+	return d(ctx, network, addr)
+}
 
 // readUntilClose calls read until it fails and returns the close that the
 // error reports, as rep makes a report of the library's close error E, or
