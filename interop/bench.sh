@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# bench.sh: time wsclose beside gobwas/ws and gorilla/websocket on the same
-# Close bodies, ten runs each, and print benchstat's comparison with the
-# implementations side by side. Then the same-run check that wsclose's
-# parse+check is not slower than gobwas/ws's.
+# bench.sh: time wsclose beside gobwas/ws and gorilla/websocket (and as
+# lxzan/gws would call it) on the same Close bodies, ten runs each, and
+# print benchstat's comparison with the implementations side by side. Then
+# the same-run check that wsclose's parse+check is not slower than gobwas/ws's.
 #
 #	cd interop && ./bench.sh          # BENCHTIME=500ms ./bench.sh for steadier figures
 set -euo pipefail

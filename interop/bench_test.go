@@ -1,8 +1,9 @@
 package interop
 
 // Side-by-side benchmarks of the same Close bodies: parse and check, and
-// encode, with wsclose, gobwas/ws, gorilla/websocket and the floor (a
-// 16-bit load, a range check and utf8.Valid). bench.sh runs them with
+// encode, with wsclose, gobwas/ws, gorilla/websocket, wsclose as lxzan/gws
+// would call it, and the floor (a 16-bit load, a range check and
+// utf8.Valid). bench.sh runs them with
 // -count 10 and prints a benchstat comparison; sub-benchmarks are named
 // class=…/impl=… so that benchstat can put the implementations side by side
 // (benchstat -col /impl).
@@ -10,7 +11,11 @@ package interop
 // The peers check less than wsclose (see README.md): gobwas/ws's
 // CheckCloseFrameData accepts codes of 5000 and above, and its
 // PutCloseFrameBody and gorilla/websocket's FormatCloseMessage check
-// nothing. coder/websocket exports no parser or encoder for Close bodies.
+// nothing. coder/websocket and lxzan/gws export no parser or encoder for
+// Close bodies (gws's are inside ReadLoop and WriteClose); gws is measured
+// as it would call wsclose, with the []byte reason it carries
+// (impl=wsclose-gws). ParsePayload already returns the []byte gws's
+// CloseError holds.
 
 import (
 	"flag"
@@ -72,6 +77,18 @@ func BenchmarkEncode(b *testing.B) {
 			dst := make([]byte, 0, wsclose.MaxPayloadLen)
 			for b.Loop() {
 				if _, err := wsclose.AppendPayload(dst, code, c.Reason); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+		b.Run("class="+c.Name+"/impl=wsclose-gws", func(b *testing.B) {
+			// gws carries reasons as []byte (WriteClose, CloseError), so
+			// its call converts; the conversion allocates above 32 bytes.
+			b.ReportAllocs()
+			dst := make([]byte, 0, wsclose.MaxPayloadLen)
+			reason := []byte(c.Reason)
+			for b.Loop() {
+				if _, err := wsclose.AppendPayload(dst, code, string(reason)); err != nil {
 					b.Fatal(err)
 				}
 			}

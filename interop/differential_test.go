@@ -332,9 +332,9 @@ func TestInProcessMatchesTable(t *testing.T) {
 }
 
 // FuzzPeersDiffer sends random Close bodies to gorilla/websocket,
-// coder/websocket and gobwas/ws and fails on a departure from wsclose's
-// verdict (RFC 6455 and the IANA registry) that the deviation table does
-// not record for that peer and class of body (bodyClass).
+// coder/websocket, gobwas/ws and lxzan/gws and fails on a departure from
+// wsclose's verdict (RFC 6455 and the IANA registry) that the deviation
+// table does not record for that peer and class of body (bodyClass).
 func FuzzPeersDiffer(f *testing.F) {
 	cases := deviationCases(f)
 	for _, c := range cases { // every body of the deviation table

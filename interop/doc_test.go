@@ -1,9 +1,10 @@
 // Package interop tests wsclose against what its users run it with, over
 // real connections on 127.0.0.1: the Go WebSocket libraries
-// gorilla/websocket, coder/websocket and gobwas/ws (the peers), and the
-// WebSocket of headless Chromium and of Node (undici) (the engines). It is
-// a module of its own, so that none of them enters the root module's
-// go.mod, and it holds only tests. README.md gives the results.
+// gorilla/websocket, coder/websocket, gobwas/ws and lxzan/gws (the peers),
+// and the WebSocket of headless Chromium and of Node (undici) (the
+// engines). It is a module of its own, so that none of them enters the
+// root module's go.mod, and it holds only tests. README.md gives the
+// results.
 //
 // A raw endpoint written from RFC 6455 (rawws_test.go) sees the exact
 // bytes a peer or an engine puts on the wire and sends bytes no library
@@ -31,8 +32,9 @@
 //   - report: what a peer library told its user about a close: the code
 //     and reason.
 //   - peerRun: what a peer did on one connection: its report or error and,
-//     in the handshake test, whether coder/websocket's Close gave it, and
-//     the watched TCP connection.
+//     in the handshake test, whether coder/websocket's Close gave it,
+//     whether the library closed TCP as it sent its Close (lxzan/gws),
+//     and the watched TCP connection.
 //   - rawRun: what the wsclose.Handshake-driven raw endpoint ended with in
 //     a handshake case: its event and the read error that ended its wait.
 //   - reaction: a peer server's answer to one Close body, for the deviation
