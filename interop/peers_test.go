@@ -297,9 +297,12 @@ func (e *gwsEndpoint) readClose() (report, error) {
 	return readUntilClose(func() error {
 		select {
 		case <-e.done:
+			if e.err == nil { // gws always gives one; never read again
+				return errors.New("OnClose without an error")
+			}
 			return e.err
 		case <-time.After(ioTimeout):
-			return errors.New("gws: no close event")
+			return errors.New("OnClose was not called in time")
 		}
 	}, func(ce *gws.CloseError) report { return report{int(ce.Code), string(ce.Reason)} })
 }
