@@ -205,9 +205,9 @@ func checkReport(t *testing.T, p peer, c closeCase, rep report, err error) {
 // 124-byte reason whose last character, ß, spans bytes 122 and 123: one byte
 // too many for a Close frame (RFC 6455 §5.5). What each pinned version does
 // is asserted: gorilla/websocket and coder/websocket refuse to send it and
-// send no Close at all; gobwas/ws and lxzan/gws crop the body to 125 bytes, cutting the ß
-// in two, so their peer receives a reason that is not UTF-8. wsclose.TruncateReason cuts
-// before the ß instead.
+// send no Close at all; gobwas/ws and lxzan/gws crop the body to 125
+// bytes, cutting the ß in two, so their peer receives a reason that is not
+// UTF-8. wsclose.TruncateReason cuts before the ß instead.
 func TestPeerSendsOverLongReason(t *testing.T) {
 	reason := "x" + closetest.German123 // 124 bytes; ß at bytes 122–123
 	want := map[string]string{
