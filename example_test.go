@@ -81,7 +81,7 @@ func ExampleAppendFailure() {
 	code, reason, _ = wsclose.ParsePayload(body)
 	fmt.Printf("%v %q\n", code, reason)
 	// Output:
-	// 1007 (invalid frame payload data) "wsclose: close reason is not valid UTF-8 at offset 0"
+	// 1007 (invalid frame payload data) "close reason is not valid UTF-8 at offset 0"
 	// 1011 (internal error) ""
 }
 
@@ -245,15 +245,19 @@ func ExampleHandshake() {
 	// A server's frame loop: the peer closes first, the server echoes its
 	// code, closes TCP, and reports the close.
 	h := wsclose.NewHandshake(wsclose.Server)
-	reply, send, err := h.Receive([]byte("\x03\xe9going away")) // a Close frame arrived
-	fmt.Printf("send %v: % x, err %v\n", send, reply, err)
+	reply, err := h.Receive([]byte("\x03\xe9going away")) // a Close frame arrived
+	fmt.Printf("reply % x, err %v\n", reply, err)
+	if h.Send(reply) == nil { // the single write point: write only what Send accepts
+		fmt.Println("write the reply")
+	}
 	fmt.Println("close TCP now:", h.CloseTransport())
 	h.TransportClosed() // after conn.Close()
 	fmt.Printf("%+v\n", h.Event())
 	// Output:
-	// send true: 03 e9, err <nil>
+	// reply 03 e9, err <nil>
+	// write the reply
 	// close TCP now: true
-	// {Code:1001 (going away) Reason:going away WasClean:true Failed:false}
+	// {Code:1001 (going away) Reason:going away WasClean:true Failed:false Dropped:false Err:<nil>}
 }
 
 func ExampleHandshake_clientTimeout() {
@@ -262,7 +266,9 @@ func ExampleHandshake_clientTimeout() {
 	// waits 2 s), it closes TCP itself, and the close is still clean.
 	h := wsclose.NewHandshake(wsclose.Client)
 	body, _ := h.Close(wsclose.StatusNormalClosure, "done")
-	fmt.Printf("send % x\n", body)
+	if h.Send(body) == nil {
+		fmt.Printf("send % x\n", body)
+	}
 	h.Receive([]byte{0x03, 0xe8})
 	fmt.Println("close TCP now:", h.CloseTransport(), "- wait for the server")
 	h.TransportClosed() // the timer fired and the client closed TCP
@@ -270,21 +276,25 @@ func ExampleHandshake_clientTimeout() {
 	// Output:
 	// send 03 e8 64 6f 6e 65
 	// close TCP now: false - wait for the server
-	// {Code:1000 (normal closure) Reason: WasClean:true Failed:false}
+	// {Code:1000 (normal closure) Reason: WasClean:true Failed:false Dropped:false Err:<nil>}
 }
 
 func ExampleHandshake_Event() {
 	// A runtime exposing the browser's WebSocket API fires its events from
 	// the Event once the connection is closed (WHATWG WebSockets Standard).
+	// A runtime that matches Chromium fires no error event for a TCP loss
+	// (Dropped); one that follows RFC 6455 §7.2.1 fires one for every
+	// failure.
 	h := wsclose.NewHandshake(wsclose.Client)
-	h.Receive([]byte("\x03\xe8\xff")) // the server's Close has a reason that is not UTF-8
+	reply, _ := h.Receive([]byte("\x03\xe8\xff")) // the server's Close has a reason that is not UTF-8
+	h.Send(reply)                                 // 1007 and why
 	h.TransportClosed()
 	e := h.Event()
-	if e.Failed {
-		fmt.Println(`dispatch Event("error")`)
+	if e.Failed && !e.Dropped {
+		fmt.Printf("dispatch Event(\"error\") // cause: %v\n", e.Err)
 	}
 	fmt.Printf("dispatch CloseEvent(\"close\", {code: %d, reason: %q, wasClean: %v})\n", uint16(e.Code), e.Reason, e.WasClean)
 	// Output:
-	// dispatch Event("error")
+	// dispatch Event("error") // cause: wsclose: close reason is not valid UTF-8 at offset 0
 	// dispatch CloseEvent("close", {code: 1006, reason: "", wasClean: false})
 }

@@ -254,21 +254,39 @@ func checkErrorText(t *testing.T, err error) {
 	}
 }
 
-// checkFailure checks what a receiver does with err, an error of this
-// package: its text is sendable (checkErrorText), FailureCode is 1002 or
-// 1007, and AppendFailure gives a body that parses back to that code and
-// err's text.
+// checkFailure checks what a receiver does with err, any error: AppendFailure
+// gives a body that parses, equals slowFailure's (a *Failure honoured, the
+// first error of the package or *Failure in the tree decides, no foreign
+// text), and whose code and reason are FailureCode's (1011 for 0) and
+// FailureReason's. For an error of this package itself its text is sendable
+// (checkErrorText), the code is 1002 or 1007 and the reason is its text
+// without "wsclose: ".
 func checkFailure(t *testing.T, err error) {
 	t.Helper()
-	checkErrorText(t, err)
-	fc := FailureCode(err)
-	if fc != StatusProtocolError && fc != StatusInvalidPayloadData {
-		t.Fatalf("FailureCode(%v) = %d, want 1002 or 1007", err, fc)
-	}
 	body := AppendFailure(nil, err)
 	c, reason, perr := ParsePayload(body)
-	if perr != nil || c != fc || string(reason) != err.Error() {
-		t.Fatalf("ParsePayload(AppendFailure(%v)) = %d, %q, %v; want %d and the error's text", err, c, reason, perr, fc)
+	if perr != nil {
+		t.Fatalf("ParsePayload(AppendFailure(%v)) = %v: a failure body must parse", err, perr)
+	}
+	if want := slowFailure(err); !bytes.Equal(body, want) {
+		t.Fatalf("AppendFailure(%v) = %x, want %x (the reference)", err, body, want)
+	}
+	fc := FailureCode(err)
+	if fc == 0 {
+		fc = StatusInternalError
+	}
+	if c != fc || string(reason) != FailureReason(err) {
+		t.Fatalf("AppendFailure(%v) = %d, %q; want FailureCode %d and FailureReason %q", err, c, reason, fc, FailureReason(err))
+	}
+	if !slowOwn(err) {
+		return
+	}
+	checkErrorText(t, err)
+	if c != StatusProtocolError && c != StatusInvalidPayloadData && !errors.Is(err, ErrCloseSent) {
+		t.Fatalf("FailureCode(%v) = %d, want 1002 or 1007", err, c)
+	}
+	if "wsclose: "+string(reason) != err.Error() {
+		t.Fatalf("AppendFailure(%v) reason %q, want the error's text without \"wsclose: \"", err, reason)
 	}
 }
 
@@ -399,7 +417,7 @@ func checkUTF16(t *testing.T, u []uint16) {
 	var wantErr reasonResult
 	switch lone := slowLoneSurrogate(u); {
 	case len(want) > MaxReasonLen:
-		wantErr = reasonResult{ErrReasonTooLong, len(want), -1}
+		wantErr = reasonResult{ErrReasonTooLong, len(want), slowCutUTF16(u)}
 	case lone >= 0:
 		wantErr = reasonResult{ErrLoneSurrogate, len(want), lone}
 	default:
@@ -416,43 +434,66 @@ func checkUTF16(t *testing.T, u []uint16) {
 // hsOp is one call on a Handshake: what the caller's frame reader, its
 // application or its socket tells it.
 type hsOp struct {
-	kind   string // "close", "receive", "fail" or "tcp closed"
-	code   Code   // close
-	reason string // close
-	body   []byte // receive
-	err    error  // fail
+	kind    string  // "close", "script", "receive", "fail", "send" or "tcp closed"
+	code    Code    // close
+	reason  string  // close, script
+	fcode   float64 // script
+	hasCode bool    // script
+	body    []byte  // receive, send
+	err     error   // fail
+	send    bool    // close, script, receive, fail: then Send the body returned, if any
 }
 
 func (op hsOp) String() string {
+	then := ""
+	if op.send {
+		then = ", then Send"
+	}
 	switch op.kind {
 	case "close":
-		return fmt.Sprintf("Close(%d, %q)", op.code, op.reason)
+		return fmt.Sprintf("Close(%d, %q)%s", op.code, op.reason, then)
+	case "script":
+		return fmt.Sprintf("ScriptClose(%v, %v, %q)%s", op.fcode, op.hasCode, op.reason, then)
 	case "receive":
-		return fmt.Sprintf("Receive(%x)", op.body)
+		return fmt.Sprintf("Receive(%x)%s", op.body, then)
 	case "fail":
-		return fmt.Sprintf("Fail(%v)", op.err)
+		return fmt.Sprintf("Fail(%v)%s", op.err, then)
+	case "send":
+		return fmt.Sprintf("Send(%x)", op.body)
 	}
 	return "TransportClosed()"
 }
 
-func closeOp(code Code, reason string) hsOp { return hsOp{kind: "close", code: code, reason: reason} }
+// closeOp, failOp and receiveOp send the body the call returns, as a
+// library's single write point does.
+func closeOp(code Code, reason string) hsOp {
+	return hsOp{kind: "close", code: code, reason: reason, send: true}
+}
 
-func failOp(err error) hsOp { return hsOp{kind: "fail", err: err} }
+func failOp(err error) hsOp { return hsOp{kind: "fail", err: err, send: true} }
+
+func scriptOp(code float64, hasCode bool, reason string) hsOp {
+	return hsOp{kind: "script", fcode: code, hasCode: hasCode, reason: reason, send: true}
+}
 
 var tcpClosed = hsOp{kind: "tcp closed"}
 
 // hsAnswer is what one call returned.
 type hsAnswer struct {
-	Send bool   // a body is to be sent
-	Body string // hex of the body when Send
-	Err  error
+	HasBody bool   // a body is returned to send
+	Body    string // hex of the body when HasBody
+	Err     error
+	Sent    bool  // Send recorded the body (op.send, or a "send" op)
+	SendErr error // what Send returned
 }
 
 // handshaker is a Handshake or the slow reference.
 type handshaker interface {
+	Send([]byte) error
 	Close(Code, string) ([]byte, error)
-	Receive([]byte) ([]byte, bool, error)
-	Fail(error) ([]byte, bool)
+	ScriptClose(float64, bool, string) ([]byte, error)
+	Receive([]byte) ([]byte, error)
+	Fail(error) []byte
 	TransportClosed()
 	CloseTransport() bool
 	State() State
@@ -461,23 +502,31 @@ type handshaker interface {
 
 func apply(h handshaker, op hsOp) hsAnswer {
 	var body []byte
-	var send bool
 	var err error
 	switch op.kind {
 	case "close":
 		body, err = h.Close(op.code, op.reason)
-		send = err == nil
+	case "script":
+		body, err = h.ScriptClose(op.fcode, op.hasCode, op.reason)
 	case "receive":
-		body, send, err = h.Receive(op.body)
+		body, err = h.Receive(op.body)
 	case "fail":
-		body, send = h.Fail(op.err)
+		body = h.Fail(op.err)
+	case "send":
+		serr := h.Send(op.body)
+		return hsAnswer{Sent: serr == nil, SendErr: serr}
 	default:
 		h.TransportClosed()
 	}
-	if !send {
+	if body == nil {
 		return hsAnswer{Err: err}
 	}
-	return hsAnswer{Send: true, Body: hex.EncodeToString(body), Err: err}
+	a := hsAnswer{HasBody: true, Body: hex.EncodeToString(body), Err: err}
+	if op.send {
+		a.SendErr = h.Send(body)
+		a.Sent = a.SendErr == nil
+	}
+	return a
 }
 
 // hsSnapshot is what a Handshake answers when asked between calls.
@@ -491,6 +540,14 @@ func snapshot(h handshaker) hsSnapshot {
 	return hsSnapshot{h.State(), h.CloseTransport(), h.Event()}
 }
 
+// sameSnapshot compares snapshots, the Event's Err by sameSentinel.
+func sameSnapshot(a, b hsSnapshot) bool {
+	ea, eb := a.Event, b.Event
+	ea.Err, eb.Err = nil, nil
+	return a.State == b.State && a.CloseTransport == b.CloseTransport && ea == eb &&
+		sameSentinel(a.Event.Err, b.Event.Err)
+}
+
 // sameSentinel reports whether a and b match the same sentinels, so that a
 // *ReasonError equals the ErrInvalidUTF8 of the reference.
 func sameSentinel(a, b error) bool {
@@ -502,6 +559,10 @@ func sameSentinel(a, b error) bool {
 			return false
 		}
 	}
+	var da, db *DOMException
+	if errors.As(a, &da) != errors.As(b, &db) || (da != nil && da.Name != db.Name) {
+		return false
+	}
 	return true
 }
 
@@ -509,9 +570,12 @@ var equateSentinels = cmp.Comparer(sameSentinel)
 
 // checkHandshake runs ops on a Handshake of the given role and on the slow
 // reference, and checks after every call that they answer alike, and the
-// invariants of the closing handshake: at most one body is ever handed out
-// to send, each passes ParsePayload, and once TCP is closed the Event does
-// not change. The table tests, the model test and FuzzHandshake all call it.
+// invariants of the closing handshake: Send records one body at most, every
+// body handed out to send passes ParsePayload, a failure's body carries no
+// foreign text (checkFailure), every error text is fit to send, the
+// Handshake's own accessors agree with its Event, and once TCP is closed
+// the Event does not change. The table tests, the model test and
+// FuzzHandshake all call it.
 func checkHandshake(t *testing.T, role Role, ops []hsOp) {
 	t.Helper()
 	h, ref := NewHandshake(role), &slowHandshake{role: role}
@@ -519,39 +583,66 @@ func checkHandshake(t *testing.T, role Role, ops []hsOp) {
 	var final *Event
 	for i, op := range ops {
 		got, want := apply(h, op), apply(ref, op)
-		if op.kind == "receive" && want.Send && want.Err != nil {
+		if op.kind == "receive" && want.HasBody && want.Err != nil {
 			// The reference's errors are bare sentinels; the reply must be
 			// its failure body for the error Receive returned.
 			want.Body = hex.EncodeToString(slowFailure(got.Err))
 		}
 		// cmp.Diff only to report: the fuzz target runs this millions of times.
-		if want.Send != got.Send || want.Body != got.Body || !sameSentinel(want.Err, got.Err) {
+		if want.HasBody != got.HasBody || want.Body != got.Body || want.Sent != got.Sent ||
+			!sameSentinel(want.Err, got.Err) || !sameSentinel(want.SendErr, got.SendErr) {
 			t.Fatalf("%v, step %d %v: mismatch (-reference +Handshake):\n%s", role, i, op, cmp.Diff(want, got, equateSentinels))
 		}
 		gotSnap, wantSnap := snapshot(h), snapshot(ref)
-		if gotSnap != wantSnap {
-			t.Fatalf("%v, after step %d %v: mismatch (-reference +Handshake):\n%s", role, i, op, cmp.Diff(wantSnap, gotSnap))
+		if !sameSnapshot(gotSnap, wantSnap) {
+			t.Fatalf("%v, after step %d %v: mismatch (-reference +Handshake):\n%s", role, i, op, cmp.Diff(wantSnap, gotSnap, equateSentinels))
 		}
-		if got.Send {
-			sends++
+		if got.HasBody {
 			body, _ := hex.DecodeString(got.Body)
 			if _, _, err := ParsePayload(body); err != nil {
 				t.Fatalf("%v, step %d %v: body %s to send does not parse: %v", role, i, op, got.Body, err)
 			}
 		}
+		if op.kind == "fail" && got.HasBody {
+			checkFailure(t, op.err)
+		}
+		if got.Sent {
+			sends++
+		}
 		if sends > 1 {
-			t.Fatalf("%v, step %d %v: a second Close body to send", role, i, op)
+			t.Fatalf("%v, step %d %v: Send recorded a second Close", role, i, op)
 		}
-		if got.Err != nil && op.kind != "fail" {
-			checkErrorText(t, got.Err)
+		for _, err := range []error{got.Err, got.SendErr} {
+			if err != nil && op.kind != "fail" {
+				checkErrorText(t, err)
+			}
 		}
-		if final != nil && gotSnap.Event != *final {
-			t.Fatalf("%v, step %d %v: Event changed after TCP closed: %+v, was %+v", role, i, op, gotSnap.Event, *final)
+		ev := gotSnap.Event
+		checkAccessors(t, h, gotSnap, sends == 1)
+		if final != nil && !sameSnapshot(hsSnapshot{Event: ev}, hsSnapshot{Event: *final}) {
+			t.Fatalf("%v, step %d %v: Event changed after TCP closed: %+v, was %+v", role, i, op, ev, *final)
 		}
 		if gotSnap.State == StateClosed && final == nil {
-			e := gotSnap.Event
-			final = &e
+			final = &ev
 		}
+	}
+}
+
+// checkAccessors checks that Sent, Received and Failed agree with the
+// snapshot: sent is whether Send recorded a body.
+func checkAccessors(t *testing.T, h *Handshake, snap hsSnapshot, sent bool) {
+	t.Helper()
+	ev := snap.Event
+	closed := snap.State == StateClosed
+	ok := h.Sent() == sent &&
+		(!h.Failed() || (ev.Failed && ev.Code == StatusAbnormalClosure)) &&
+		(!closed || h.Failed() == ev.Failed) &&
+		(!h.Received() || h.Failed() || (ev.Code != StatusAbnormalClosure && ev.WasClean == sent)) &&
+		(!ev.Dropped || (ev.Failed && ev.Err == nil && !h.Received())) &&
+		(!ev.WasClean || (!ev.Failed && sent && h.Received())) &&
+		(snap.State == StateOpen) == (!sent && !h.Received() && !h.Failed() && !closed)
+	if !ok {
+		t.Fatalf("%v: accessors Sent %v, Received %v, Failed %v disagree with %+v", h.Role(), h.Sent(), h.Received(), h.Failed(), snap)
 	}
 }
 

@@ -330,14 +330,17 @@ func clientModel(t *testing.T, b behaviour) (observation, []bool, bool) {
 	var failures []bool
 	if b.script != nil {
 		body, err := h.Close(b.script.Code, b.script.Reason)
+		if err == nil {
+			err = h.Send(body)
+		}
 		if err != nil {
 			t.Fatalf("%s: Close: %v", b, err)
 		}
 		sent, failures = append(sent, body), append(failures, false)
 	}
 	for _, body := range b.closes {
-		reply, send, err := h.Receive(body)
-		if send {
+		reply, err := h.Receive(body)
+		if reply != nil && h.Send(reply) == nil {
 			sent, failures = append(sent, reply), append(failures, err != nil)
 		}
 	}
