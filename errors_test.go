@@ -39,12 +39,49 @@ func TestErrorMappings(t *testing.T) {
 		{"UTF-16 lone surrogate", ValidateReasonUTF16([]uint16{0xD800}), mapping{StatusInvalidPayloadData, "SyntaxError"}},
 		{"ErrPayloadTooShort", short, mapping{StatusProtocolError, ""}},
 		{"ErrPayloadTooLong", long, mapping{StatusProtocolError, ""}},
+		{"Failure 1002", &Failure{Code: StatusProtocolError}, mapping{StatusProtocolError, ""}},
+		{"Failure 1009 wrapped", fmt.Errorf("read: %w", &Failure{Code: StatusMessageTooBig}), mapping{StatusMessageTooBig, ""}},
+		{"Failure 1005: may not be sent", &Failure{Code: StatusNoStatusReceived}, mapping{StatusInternalError, ""}},
+		{"Failure wrapping a code error", &Failure{Code: StatusPolicyViolation, Err: ValidateCode(0)}, mapping{StatusPolicyViolation, "InvalidAccessError"}},
+		{"joined: the first decides", errors.Join(ValidateReason("\xff"), ValidateCode(0)), mapping{StatusInvalidPayloadData, "InvalidAccessError"}},
+		{"joined: the first decides, other order", errors.Join(ValidateCode(0), ValidateReason("\xff")), mapping{StatusProtocolError, "InvalidAccessError"}},
+		{"ErrCloseSent", ErrCloseSent, mapping{0, ""}},
+		{"DOMException", &DOMException{Name: "SyntaxError", Err: ValidateReason(strings.Repeat("a", 124))}, mapping{StatusProtocolError, "SyntaxError"}},
 	}
 	for _, tt := range tests {
 		got := mapping{FailureCode(tt.err), DOMExceptionName(tt.err)}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("%s: mismatch (-want +got):\n%s", tt.name, diff)
 		}
+	}
+}
+
+// TestFailureReason: the reason AppendFailure sends, for an implementation
+// to send under its own name.
+func TestFailureReason(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"nil", nil, ""},
+		{"foreign", failingError{"hunter2"}, ""},
+		{"sentinel", ErrInvalidUTF8, "close reason is not valid UTF-8"},
+		{"ErrCloseSent", ErrCloseSent, "close frame already sent"},
+		{"code error, wrapped", fmt.Errorf("websocket: %w", ValidateCode(1005)), "invalid close code 1005: reported only, never sent"},
+		{"reason error", ValidateReason("ab\xff"), "close reason is not valid UTF-8 at offset 2"},
+		{"payload error", &PayloadError{Err: ErrPayloadTooShort, Len: 1}, "close payload too short to hold a code: 1 byte"},
+		{"Failure", &Failure{Code: StatusProtocolError, Reason: "reserved bit set"}, "reserved bit set"},
+		{"Failure, bad reason", &Failure{Code: StatusProtocolError, Reason: "\xff"}, ""},
+		{"Failure, no reason", &Failure{Code: StatusMessageTooBig, Err: failingError{"hunter2"}}, ""},
+		{"typed nil Failure", (*Failure)(nil), ""},
+	}
+	for _, tt := range tests {
+		got := FailureReason(tt.err)
+		if got != tt.want {
+			t.Errorf("%s: FailureReason(%v) = %q, want %q", tt.name, tt.err, got, tt.want)
+		}
+		checkFailure(t, tt.err)
 	}
 }
 

@@ -159,6 +159,44 @@ func FuzzTruncateReason(f *testing.F) {
 	})
 }
 
+// FuzzFailure checks AppendFailure, FailureCode and FailureReason with
+// checkFailure on error trees built from the input: a *Failure with the
+// input's code and reason, wrapped, joined with the package's own errors and
+// with errors from elsewhere, and inside other Failures, in the order the
+// shape bytes give. The first error of the package or *Failure in the tree
+// decides; no text of an error from elsewhere is ever sent.
+func FuzzFailure(f *testing.F) {
+	f.Add(uint16(1002), "reserved bit set", []byte{})          // a frame fault
+	f.Add(uint16(1009), "", []byte{0})                         // too big, wrapped
+	f.Add(uint16(1006), "gone", []byte{})                      // may not be sent: 1011
+	f.Add(uint16(1008), "\xff", []byte{1})                     // bad reason, beside a foreign error
+	f.Add(uint16(4000), strings.Repeat("a", 124), []byte{2})   // too long a reason, a wsclose error after
+	f.Add(uint16(1002), "framing", []byte{3, 8})               // a wsclose error first
+	f.Add(uint16(1007), "text not UTF-8", []byte{4, 0, 9, 19}) // nested Failures
+	f.Fuzz(func(t *testing.T, code uint16, reason string, shape []byte) {
+		var err error = &Failure{Code: Code(code), Reason: reason, Err: errors.New("secret cause")}
+		for _, b := range shape[:min(len(shape), 8)] {
+			own := failErrors[int(b/5)%len(failErrors)]
+			switch b % 5 {
+			case 0:
+				err = fmt.Errorf("reading frame: %w", err)
+			case 1:
+				err = errors.Join(errors.New("secret foreign"), err)
+			case 2:
+				err = errors.Join(err, own)
+			case 3:
+				err = errors.Join(own, err)
+			default:
+				err = &Failure{Code: Code(b) << 4, Reason: reason, Err: err}
+			}
+		}
+		checkFailure(t, err)
+		if body := AppendFailure(nil, err); bytes.Contains(body, []byte("secret")) && !strings.Contains(reason, "secret") {
+			t.Fatalf("AppendFailure(%v) = %q: an error's own text on the wire", err, body)
+		}
+	})
+}
+
 // FuzzClampCode checks the Web IDL [Clamp] conversion against its
 // definition: clamp to [0, 65535], then round half to even.
 func FuzzClampCode(f *testing.F) {
@@ -180,17 +218,28 @@ func FuzzClampCode(f *testing.F) {
 
 // FuzzHandshake runs call sequences decoded from the input on a Handshake
 // and the slow reference with checkHandshake: the answers agree, no call
-// panics, at most one body is handed out to send, each parses, and the Event
-// is final once TCP is closed. The first byte picks the role; then each op
-// byte picks a call, and the bytes after it its arguments.
+// panics, Send records one body at most, every body to send parses, a
+// Failure's code and reason are honoured and no foreign text is sent, the
+// accessors agree with the Event (Dropped, Err), and the Event is final once
+// TCP is closed. The first byte picks the role; then each op byte picks a
+// call (Close, Receive, Fail, TCP closed, Send, Fail with a *Failure,
+// ScriptClose) and whether its body is sent, and the bytes after it its
+// arguments.
 func FuzzHandshake(f *testing.F) {
-	f.Add([]byte{1, 0, 0x03, 0xe8, 3, 'b', 'y', 'e', 1, 2, 0x03, 0xe8, 3}) // client closes, peer echoes, TCP closes
-	f.Add([]byte{2, 1, 2, 0x03, 0xe9, 3})                                  // server: peer closes first
-	f.Add([]byte{2, 0, 0x0f, 0xa0, 0, 1, 2, 0x0f, 0xa1, 3})                // both close at once
-	f.Add([]byte{1, 0, 0x03, 0xe8, 0, 1, 1, 0x03, 3})                      // the peer's reply is 1 byte
-	f.Add([]byte{1, 3})                                                    // TCP drops while open
-	f.Add([]byte{2, 2, 1, 0, 0x03, 0xe8, 0, 3, 2, 0})                      // Fail, then Close, TCP, Fail
-	f.Add([]byte{0, 1, 0, 1, 0, 1, 1, 0xff})                               // a role that is neither
+	f.Add([]byte{1, 0, 0x03, 0xe8, 3, 'b', 'y', 'e', 1, 2, 0x03, 0xe8, 3})         // client closes, peer echoes, TCP closes
+	f.Add([]byte{2, 1, 2, 0x03, 0xe9, 3})                                          // server: peer closes first
+	f.Add([]byte{2, 0, 0x0f, 0xa0, 0, 1, 2, 0x0f, 0xa1, 3})                        // both close at once
+	f.Add([]byte{1, 0, 0x03, 0xe8, 0, 1, 1, 0x03, 3})                              // the peer's reply is 1 byte
+	f.Add([]byte{1, 3})                                                            // TCP drops while open
+	f.Add([]byte{2, 2, 1, 0, 0x03, 0xe8, 0, 3, 2, 0})                              // Fail, then Close, TCP, Fail
+	f.Add([]byte{0, 1, 0, 1, 0, 1, 1, 0xff})                                       // a role that is neither
+	f.Add([]byte{1, 0x81, 2, 0x03, 0xe8, 3})                                       // the reply is never sent: not clean
+	f.Add([]byte{1, 0x81, 2, 0x03, 0xe9, 4, 6, 0x0f, 0xa0, 'm', 'i', 'n', 'e', 3}) // the application's own reply
+	f.Add([]byte{2, 5, 0x03, 0xea, 4, 'b', 'i', 't', 's', 3})                      // Failure 1002, a frame fault
+	f.Add([]byte{2, 0x45, 0x03, 0xee, 1, 0xff, 3})                                 // wrapped Failure, 1006 and bad reason: 1011 alone
+	f.Add([]byte{1, 14, 0x0b, 0xb8, 2, 'h', 'i', 1, 2, 0x0b, 0xb8, 3})             // close(3000, "hi") from a script
+	f.Add([]byte{1, 6, 0, 0, 3, 0xed, 0xa0, 0x80, 3})                              // close(undefined, lone surrogate as WTF-8)
+	f.Add([]byte{1, 0x1e, 0x0b, 0xb7, 0, 3})                                       // close(2999.25): InvalidAccessError
 	f.Fuzz(func(t *testing.T, in []byte) {
 		if len(in) == 0 {
 			return
@@ -204,29 +253,54 @@ func FuzzHandshake(f *testing.F) {
 			in = in[n:]
 			return b
 		}
+		// takeN takes a length byte, then that many bytes.
+		takeN := func() []byte {
+			n := 0
+			if b := take(1); len(b) == 1 {
+				n = int(b[0])
+			}
+			return take(n)
+		}
 		take(1)
 		for len(in) > 0 && len(ops) < 16 {
-			switch op := take(1)[0]; op % 4 {
+			// The op byte's low 3 bits pick the call, its high bits the
+			// variant: whether the body returned is sent, which error.
+			op := take(1)[0]
+			send := op&0x80 == 0
+			switch op % 8 {
 			case 0:
 				var code Code
 				if b := take(2); len(b) == 2 {
 					code = Code(b[0])<<8 | Code(b[1])
 				}
-				n := 0
-				if b := take(1); len(b) == 1 {
-					n = int(b[0])
-				}
-				ops = append(ops, closeOp(code, string(take(n))))
+				ops = append(ops, hsOp{kind: "close", code: code, reason: string(takeN()), send: send})
 			case 1:
-				n := 0
-				if b := take(1); len(b) == 1 {
-					n = int(b[0])
-				}
-				ops = append(ops, hsOp{kind: "receive", body: bytes.Clone(take(n))})
+				ops = append(ops, hsOp{kind: "receive", body: bytes.Clone(takeN()), send: send})
 			case 2:
-				ops = append(ops, failOp(failErrors[int(op/4)%len(failErrors)]))
-			default:
+				ops = append(ops, hsOp{kind: "fail", err: failErrors[int(op/8)%len(failErrors)], send: send})
+			case 3:
 				ops = append(ops, tcpClosed)
+			case 4:
+				ops = append(ops, hsOp{kind: "send", body: bytes.Clone(takeN())})
+			case 5:
+				var code Code
+				if b := take(2); len(b) == 2 {
+					code = Code(b[0])<<8 | Code(b[1])
+				}
+				// A Failure with a code from the input, a reason from the
+				// input, and a cause whose text must never be sent.
+				f := &Failure{Code: code, Reason: string(takeN()), Err: errors.New("secret cause")}
+				var err error = f
+				if op&0x40 != 0 {
+					err = fmt.Errorf("reading frame: %w", f)
+				}
+				ops = append(ops, hsOp{kind: "fail", err: err, send: send})
+			default: // 6, 7: close() from a script; op bit 3 says whether a code is given
+				var code float64
+				if b := take(2); len(b) == 2 {
+					code = float64(int(b[0])<<8|int(b[1])) + float64(op>>4&3)/4 // ties and fractions too
+				}
+				ops = append(ops, hsOp{kind: "script", fcode: code, hasCode: op&8 != 0, reason: string(takeN()), send: send})
 			}
 		}
 		checkHandshake(t, role, ops)
@@ -312,6 +386,7 @@ func checkParsePayload(t *testing.T, p []byte) {
 	if got.Code != want.Code || got.Reason != want.Reason || !sameSentinel(want.Err, got.Err) {
 		t.Fatalf("ParsePayload(%x) mismatch (-want +got):\n%s", p, cmp.Diff(want, got, cmpopts.EquateErrors()))
 	}
+	checkSplitPayload(t, p, c)
 	if err != nil {
 		checkFailure(t, err)
 		return
@@ -319,6 +394,30 @@ func checkParsePayload(t *testing.T, p []byte) {
 	again, err := AppendPayload(nil, c, string(reason))
 	if err != nil || !bytes.Equal(again, p) {
 		t.Fatalf("AppendPayload(ParsePayload(%x)) = %x, %v; want the same bytes back", p, again, err)
+	}
+	again, err = AppendPayloadBytes(nil, c, reason)
+	if err != nil || !bytes.Equal(again, p) {
+		t.Fatalf("AppendPayloadBytes(ParsePayload(%x)) = %x, %v; want the same bytes back", p, again, err)
+	}
+}
+
+// checkSplitPayload checks the lenient split of any body p against its
+// definition, and against ParsePayload's code c: an empty body is 1005, a
+// 1-byte body is not ok, any other gives its first two bytes and the rest,
+// aliasing p, whatever ParsePayload says of them.
+func checkSplitPayload(t *testing.T, p []byte, c Code) {
+	t.Helper()
+	sc, sr, ok := SplitPayload(p)
+	switch {
+	case len(p) == 0:
+		ok = ok && sc == StatusNoStatusReceived && sr == nil
+	case len(p) == 1:
+		ok = !ok && sc == 0 && sr == nil
+	default:
+		ok = ok && sc == c && int(sc) == int(p[0])<<8|int(p[1]) && len(sr) == len(p)-2 && (len(sr) == 0 || &sr[0] == &p[2])
+	}
+	if !ok {
+		t.Fatalf("SplitPayload(%x) = %d, %x, %v", p, sc, sr, ok)
 	}
 }
 
@@ -359,8 +458,15 @@ func checkValidateReason(t *testing.T, s string) {
 	if got != want { // cmp.Diff only to report: this runs hundreds of thousands of times
 		t.Fatalf("ValidateReason(%q) mismatch (-want +got):\n%s", s, cmp.Diff(want, got, cmpopts.EquateErrors()))
 	}
+	if gotBytes := reasonResultOf(ValidateReasonBytes([]byte(s))); gotBytes != want {
+		t.Fatalf("ValidateReasonBytes(%q) mismatch (-want +got):\n%s", s, cmp.Diff(want, gotBytes, cmpopts.EquateErrors()))
+	}
 	if err != nil {
 		checkErrorText(t, err)
+		var re *ReasonError
+		if !errors.As(err, &re) || re.Func != "ValidateReason" {
+			t.Fatalf("ValidateReason(%q) = %#v, want a *ReasonError with Func ValidateReason", s, err)
+		}
 	}
 }
 
@@ -403,6 +509,31 @@ func checkTruncateReason(t *testing.T, s string) {
 	if want := slowTruncate(s); got != want {
 		t.Fatalf("TruncateReason(%q) = %q, want %q", s, got, want)
 	}
+	checkCutReason(t, s)
+}
+
+// checkCutReason checks CutReason and CutReasonBytes for one reason, valid
+// or not: the result is a prefix of s (the same memory), at most 123 bytes,
+// s itself when s is that short, never empty for a non-empty s, what
+// TruncateReason gives when s is valid UTF-8 (the cut is the same, nothing
+// to repair), and the []byte form gives the same cut.
+func checkCutReason(t *testing.T, s string) {
+	t.Helper()
+	got := CutReason(s)
+	switch {
+	case !strings.HasPrefix(s, got) || len(got) > MaxReasonLen:
+		t.Fatalf("CutReason(%q) = %q: not a prefix of at most 123 bytes", s, got)
+	case len(s) <= MaxReasonLen && got != s:
+		t.Fatalf("CutReason changed short %q to %q", s, got)
+	case s != "" && got == "":
+		t.Fatalf("CutReason(%q) is empty", s)
+	case utf8.ValidString(s) && got != TruncateReason(s):
+		t.Fatalf("CutReason(%q) = %q, TruncateReason gives %q", s, got, TruncateReason(s))
+	}
+	b := []byte(s)
+	if gotBytes := CutReasonBytes(b); string(gotBytes) != got || (len(gotBytes) > 0 && &gotBytes[0] != &b[0]) {
+		t.Fatalf("CutReasonBytes(%q) = %q, want %q, a prefix of its input", s, gotBytes, got)
+	}
 }
 
 func checkUTF16(t *testing.T, u []uint16) {
@@ -425,6 +556,50 @@ func checkUTF16(t *testing.T, u []uint16) {
 	}
 	if got := reasonResultOf(ValidateReasonUTF16(u)); got != wantErr {
 		t.Fatalf("ValidateReasonUTF16(%x) mismatch (-want +got):\n%s", u, cmp.Diff(wantErr, got, cmpopts.EquateErrors()))
+	}
+	for _, code := range []float64{1000, 4999.5, 1001} {
+		checkScriptClose(t, code, true, u)
+	}
+	checkScriptClose(t, 0, false, u)
+}
+
+// checkScriptClose checks that a Handshake's ScriptCloseUTF16 and, with the
+// reason as a Go string, ScriptClose do what AppendScriptClose does with
+// the same arguments: the same body, or its error wrapped in the
+// *DOMException that close() throws, with DOMExceptionName's name; and that
+// on a closing connection they return nothing, or the same exception.
+func checkScriptClose(t *testing.T, code float64, hasCode bool, u []uint16) {
+	t.Helper()
+	want, wantErr := AppendScriptClose([]byte{}, code, hasCode, u)
+	s := ReasonFromUTF16(u)
+	for _, form := range []string{"ScriptCloseUTF16", "ScriptClose"} {
+		for _, closing := range []bool{false, true} {
+			h := NewHandshake(Client)
+			if closing {
+				h.Receive(nil)
+			}
+			var got []byte
+			var err error
+			if form == "ScriptClose" {
+				got, err = h.ScriptClose(code, hasCode, s)
+			} else {
+				got, err = h.ScriptCloseUTF16(code, hasCode, u)
+			}
+			var dom *DOMException
+			switch {
+			case wantErr != nil:
+				if !errors.As(err, &dom) || dom.Name != DOMExceptionName(wantErr) || !sameSentinel(dom.Err, wantErr) || got != nil {
+					t.Fatalf("%s(%v, %v, %x), closing %v = %x, %v; want the DOMException for %v", form, code, hasCode, u, closing, got, err, wantErr)
+				}
+				checkErrorText(t, err)
+			case closing:
+				if got != nil || err != nil {
+					t.Fatalf("%s(%v, %v, %x) on a closing connection = %x, %v; want nothing", form, code, hasCode, u, got, err)
+				}
+			case err != nil || got == nil || !bytes.Equal(got, want):
+				t.Fatalf("%s(%v, %v, %x) = %x, %v; want %x", form, code, hasCode, u, got, err, want)
+			}
+		}
 	}
 }
 
@@ -579,6 +754,9 @@ var equateSentinels = cmp.Comparer(sameSentinel)
 func checkHandshake(t *testing.T, role Role, ops []hsOp) {
 	t.Helper()
 	h, ref := NewHandshake(role), &slowHandshake{role: role}
+	if h.Role() != role {
+		t.Fatalf("NewHandshake(%v).Role() = %v", role, h.Role())
+	}
 	sends := 0
 	var final *Event
 	for i, op := range ops {

@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -424,5 +427,110 @@ func TestRoleAndStateStrings(t *testing.T) {
 	want := []string{"client", "server", "Role(0)", "open", "closing", "closed", "State(9)"}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("mismatch (-want +got):\n%s", diff)
+	}
+}
+
+// TestScriptClose: the WHATWG close() steps on a Handshake, with the
+// exceptions a browser throws and their messages.
+func TestScriptClose(t *testing.T) {
+	const (
+		codeMsg   = "The close code must be either 1000, or between 3000 and 4999. %d is neither."
+		reasonMsg = "The close reason must not be greater than 123 UTF-8 bytes."
+	)
+	type result struct {
+		Body string // hex; "nil" for no body
+		Name string // the DOMException's name
+		Msg  string
+	}
+	tests := []struct {
+		name    string
+		code    float64
+		hasCode bool
+		reason  string
+		want    result
+	}{
+		{"close()", 0, false, "", result{Body: ""}},
+		{"close(1000)", 1000, true, "", result{Body: "03e8"}},
+		{"close(4999, reason)", 4999, true, "bye", result{Body: "1387627965"}},
+		{"close(undefined, reason): 1000", 0, false, "bye", result{Body: "03e8627965"}},
+		{"close(2999.5): rounds to 3000", 2999.5, true, "", result{Body: "0bb8"}},
+		{"close(1001)", 1001, true, "", result{Body: "nil", Name: "InvalidAccessError", Msg: fmt.Sprintf(codeMsg, 1001)}},
+		{"close(NaN)", math.NaN(), true, "", result{Body: "nil", Name: "InvalidAccessError", Msg: fmt.Sprintf(codeMsg, 0)}},
+		{"close(70000): clamped", 70000, true, "", result{Body: "nil", Name: "InvalidAccessError", Msg: fmt.Sprintf(codeMsg, 65535)}},
+		{"close(1000, 124 bytes)", 1000, true, strings.Repeat("a", 124), result{Body: "nil", Name: "SyntaxError", Msg: reasonMsg}},
+		{"code checked before reason", 1001, true, strings.Repeat("a", 124), result{Body: "nil", Name: "InvalidAccessError", Msg: fmt.Sprintf(codeMsg, 1001)}},
+		{"WTF-8 lone surrogate becomes U+FFFD", 1000, true, "a\xed\xa0\x80", result{Body: "03e861efbfbd"}},
+		{"41 WTF-8 surrogates: 123 bytes", 1000, true, strings.Repeat("\xed\xb0\x80", 41), result{Body: "03e8" + strings.Repeat("efbfbd", 41)}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body, err := NewHandshake(Client).ScriptClose(tt.code, tt.hasCode, tt.reason)
+			got := result{Body: "nil"}
+			if body != nil {
+				got.Body = hex.EncodeToString(body)
+			}
+			var dom *DOMException
+			if errors.As(err, &dom) {
+				got.Name, got.Msg = dom.Name, dom.Message
+				if dom.Error() != "wsclose: "+dom.Name+": "+dom.Message || !errors.Is(err, dom.Err) {
+					t.Errorf("DOMException %q does not read or unwrap as documented", dom.Error())
+				}
+				checkErrorText(t, err)
+			} else if err != nil {
+				t.Fatalf("ScriptClose error %v is not a *DOMException", err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("ScriptClose(%v, %v, %q) mismatch (-want +got):\n%s", tt.code, tt.hasCode, tt.reason, diff)
+			}
+			checkHandshake(t, Client, []hsOp{scriptOp(tt.code, tt.hasCode, tt.reason), receiveOp("03e8"), tcpClosed})
+		})
+	}
+	// Ill-formed UTF-8 that is no encoded surrogate is the caller's mistake,
+	// not the script's: a *ReasonError, not a DOMException.
+	var re *ReasonError
+	if _, err := NewHandshake(Client).ScriptClose(1000, true, "ok\xff"); !errors.As(err, &re) || re.Offset != 2 || errors.As(err, new(*DOMException)) {
+		t.Errorf("ScriptClose with ill-formed UTF-8 = %#v; want a *ReasonError at offset 2", err)
+	}
+	// Nil DOMException and Failure values do not panic.
+	if got := (*DOMException)(nil).Error(); got != "wsclose: DOMException" || (*DOMException)(nil).Unwrap() != nil || (*Failure)(nil).Unwrap() != nil {
+		t.Errorf("nil *DOMException reads %q", got)
+	}
+}
+
+// TestHandshakeConcurrent: a read loop and a writer share one Handshake with
+// no lock beside it (run with -race): whichever gets there first, Send lets
+// exactly one Close be written, and the Event is clean.
+func TestHandshakeConcurrent(t *testing.T) {
+	for range 200 {
+		h := NewHandshake(Server)
+		var wg sync.WaitGroup
+		writes := make(chan []byte, 2)
+		wg.Add(2)
+		go func() { // the read loop
+			defer wg.Done()
+			if reply, _ := h.Receive([]byte{0x03, 0xe8}); reply != nil && h.Send(reply) == nil {
+				writes <- reply
+			}
+		}()
+		go func() { // the application's close
+			defer wg.Done()
+			if body, err := h.Close(StatusGoingAway, "bye"); err == nil && h.Send(body) == nil {
+				writes <- body
+			}
+			_ = h.State()
+			_ = h.Event()
+		}()
+		wg.Wait()
+		close(writes)
+		if n := len(writes); n != 1 {
+			t.Fatalf("%d Close frames written, want 1", n)
+		}
+		if !h.CloseTransport() {
+			t.Fatal("the server should close TCP once both Closes are through")
+		}
+		h.TransportClosed()
+		if ev := h.Event(); !ev.WasClean || ev.Code != StatusNormalClosure {
+			t.Fatalf("Event = %+v, want 1000 clean", ev)
+		}
 	}
 }

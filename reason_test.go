@@ -233,6 +233,31 @@ func TestTruncateReason(t *testing.T) {
 	}
 }
 
+// TestCutReason: the same cut as TruncateReason, and nothing repaired.
+func TestCutReason(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", ""},
+		{"short", "bye", "bye"},
+		{"124 ASCII", strings.Repeat("a", 124), strings.Repeat("a", 123)},
+		{"Japanese 126", closetest.Japanese123 + "い", closetest.Japanese123},
+		{"combining mark kept with its base", "a" + strings.Repeat("e\u0301", 41), "a" + strings.Repeat("e\u0301", 40)},
+		{"no boundary: cut between runes", "a" + strings.Repeat("\u0301", 62), "a" + strings.Repeat("\u0301", 61)},
+		{"ill-formed short: not repaired", "ok\xff", "ok\xff"},
+		{"ill-formed long: cut, not repaired", strings.Repeat("\xff", 130), strings.Repeat("\xff", 123)},
+		{"continuation bytes only: one byte kept", strings.Repeat("\x80", 130), "\x80"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := CutReason(tt.in); got != tt.want {
+				t.Errorf("CutReason(%q) = %q (%d bytes), want %q (%d bytes)", tt.in, got, len(got), tt.want, len(tt.want))
+			}
+			checkCutReason(t, tt.in)
+		})
+	}
+}
+
 func TestTruncateReasonAgainstReference(t *testing.T) {
 	pieces := []string{"a", "é", "e\u0301", "\u0301", "\u1100", "\u1161", "日", "🔌", "\uFFFD", "\xff", "\xed\xa0\x80", "\u0915\u094d"}
 	rng := rand.New(rand.NewPCG(7, 8))
