@@ -65,6 +65,11 @@ func TestAllocations(t *testing.T) {
 			h.TransportClosed()
 			_ = h.State()
 		}},
+		{"Handshake.ReceivedClose", 0, func(_ inputClass, _ []uint16, p []byte) {
+			h = Handshake{role: Server}
+			_, _ = h.Receive(p)
+			_, _, _ = h.ReceivedClose()
+		}},
 		{"Handshake.Send", 0, func(_ inputClass, _ []uint16, p []byte) {
 			h = Handshake{role: Client}
 			_ = h.Send(p)

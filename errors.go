@@ -40,11 +40,16 @@ var (
 	// (125) bytes, which RFC 6455 §5.5 forbids (see MaxPayloadLen).
 	ErrPayloadTooLong = errors.New("wsclose: close payload longer than 125 bytes")
 	// ErrCloseSent reports that a [Handshake] may not send a Close frame:
-	// this end already sent one ([Handshake.Send]), or the connection
-	// failed, or TCP is closed. An endpoint sends one Close frame at most:
+	// this end already sent one ([Handshake.Send]), or, for
+	// [Handshake.Close], the connection failed. An endpoint sends one Close frame at most:
 	// once each end has sent and received one, the endpoints "will not send
 	// further Close frames" (RFC 6455 §7.1.5).
 	ErrCloseSent = errors.New("wsclose: close frame already sent")
+	// ErrTransportClosed reports that a [Handshake] may not send a Close
+	// frame because the TCP connection is closed ([Handshake.TransportClosed])
+	// and none was sent: nothing can be written any more, and the
+	// connection's Event is final.
+	ErrTransportClosed = errors.New("wsclose: transport closed")
 )
 
 // errPrefix begins every error text of the package. It is not sent on the
@@ -206,7 +211,9 @@ func appendByteCount(dst []byte, n int) []byte {
 // big, a policy.
 //
 // [FailureCode], [AppendFailure], [FailureReason] and [Handshake.Fail] find
-// a *Failure in an error's tree as [errors.As] does and honour it: its Code
+// a *Failure in an error's tree as [errors.As] does, so also through an As
+// method of an implementation's own error type, which keeps its own text,
+// and honour it: its Code
 // goes on the wire, or [StatusInternalError] (1011) when Code may not be sent
 // (![Code.Valid]), and its Reason when [ValidateReason] accepts it, else the
 // code goes alone. Err is never sent. The codes RFC 6455 §7.4.1 gives the
@@ -269,7 +276,8 @@ func (f *Failure) sentReason() string {
 //     §7.4.1, §7.1.7);
 //   - [StatusInvalidPayloadData] (1007) for [ErrInvalidUTF8] and
 //     [ErrLoneSurrogate]: the reason is not UTF-8 (§5.5.1, §8.1);
-//   - 0 for nil, for [ErrCloseSent] (no protocol fault) and for errors from
+//   - 0 for nil, for [ErrCloseSent] and [ErrTransportClosed] (no protocol
+//     fault) and for errors from
 //     elsewhere, unless such an error matches one of the sentinels above
 //     through an Is method of its own.
 func FailureCode(err error) Code {
@@ -336,7 +344,8 @@ func FailureReason(err error) string {
 // *Failure's code and valid reason, and [StatusInternalError] (1011) with
 // no reason for anything else, nil included, since the text of an error
 // from elsewhere may hold internal detail and is never put on the wire.
-// [ErrCloseSent], which is no protocol fault, gives 1011 with its text. The
+// [ErrCloseSent] and [ErrTransportClosed], which are no protocol fault,
+// give 1011 with their text. The
 // result always passes [ParsePayload]. AppendFailure never fails, and does
 // not allocate when dst has room for the body.
 func AppendFailure(dst []byte, err error) []byte {
@@ -369,8 +378,9 @@ func appendOwnText(dst []byte, own error) []byte {
 }
 
 // ownError returns the first error of this package in err's tree, in the
-// order errors.Is visits it: a non-nil *Failure, *CodeError, *ReasonError
-// or *PayloadError, or a sentinel. It returns nil if there is none.
+// order errors.Is and errors.As visit it: a non-nil *Failure (itself, or
+// given by an error's As method), *CodeError, *ReasonError or *PayloadError,
+// or a sentinel. It returns nil if there is none.
 func ownError(err error) error {
 	switch e := err.(type) {
 	case nil:
@@ -399,6 +409,14 @@ func ownError(err error) error {
 	if isSentinel(err) {
 		return err
 	}
+	if a, ok := err.(interface{ As(any) bool }); ok {
+		// An error that keeps its own type and text and yields a *Failure
+		// through its As method, as errors.As finds it.
+		var f *Failure
+		if a.As(&f) && f != nil {
+			return f
+		}
+	}
 	switch u := err.(type) {
 	case interface{ Unwrap() error }:
 		return ownError(u.Unwrap())
@@ -416,7 +434,7 @@ func ownError(err error) error {
 func isSentinel(err error) bool {
 	switch err {
 	case ErrInvalidCode, ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate,
-		ErrPayloadTooShort, ErrPayloadTooLong, ErrCloseSent:
+		ErrPayloadTooShort, ErrPayloadTooLong, ErrCloseSent, ErrTransportClosed:
 		return true
 	}
 	return false

@@ -178,6 +178,7 @@ func TestErrorTexts(t *testing.T) {
 		{&Failure{Code: 4999}, "wsclose: connection failed with 4999 (private use)", nil},
 		{&Failure{Code: 5000}, "wsclose: connection failed with 1011 (internal error)", nil},
 		{(*Failure)(nil), "wsclose: connection failed", nil},
+		{ErrTransportClosed, "wsclose: transport closed", ErrTransportClosed},
 		{&PayloadError{Err: ErrPayloadTooShort, Len: 1}, "wsclose: close payload too short to hold a code: 1 byte", ErrPayloadTooShort},
 		{&PayloadError{Err: ErrPayloadTooLong, Len: 126}, "wsclose: close payload longer than 125 bytes: 126 bytes", ErrPayloadTooLong},
 		{&PayloadError{Err: io.EOF, Len: 2}, "wsclose: invalid close payload: 2 bytes", io.EOF},
@@ -262,6 +263,9 @@ func TestAppendFailure(t *testing.T) {
 		{"Failure wrapping a wsclose error: the Failure first", &Failure{Code: StatusPolicyViolation, Err: ValidateCode(5000)}, body{StatusPolicyViolation, ""}},
 		{"wsclose error joined before a Failure: it first", errors.Join(ValidateCode(5000), &Failure{Code: StatusPolicyViolation}), body{StatusProtocolError, "invalid close code 5000: out of range (5000 and above)"}},
 		{"typed nil *Failure", (*Failure)(nil), body{StatusInternalError, ""}},
+		{"a peer's error with an As method", fmt.Errorf("read: %w", peerFault{StatusProtocolError, "RSV1 set"}), body{StatusProtocolError, "RSV1 set"}},
+		{"a peer's error with an As method, too big", peerFault{StatusMessageTooBig, ""}, body{StatusMessageTooBig, ""}},
+		{"ErrTransportClosed", ErrTransportClosed, body{StatusInternalError, "transport closed"}},
 		{"detail with a foreign Err", &ReasonError{Err: failingError{"hunter2"}, Len: 4, Offset: 0}, body{StatusInternalError, "invalid close reason at offset 0"}},
 	}
 	for _, tt := range tests {

@@ -173,11 +173,14 @@ func FuzzFailure(f *testing.F) {
 	f.Add(uint16(4000), strings.Repeat("a", 124), []byte{2})   // too long a reason, a wsclose error after
 	f.Add(uint16(1002), "framing", []byte{3, 8})               // a wsclose error first
 	f.Add(uint16(1007), "text not UTF-8", []byte{4, 0, 9, 19}) // nested Failures
+	f.Add(uint16(1002), "framing", []byte{0x7d})               // a peer's error with an As method first
 	f.Fuzz(func(t *testing.T, code uint16, reason string, shape []byte) {
 		var err error = &Failure{Code: Code(code), Reason: reason, Err: errors.New("secret cause")}
 		for _, b := range shape[:min(len(shape), 8)] {
-			own := failErrors[int(b/5)%len(failErrors)]
-			switch b % 5 {
+			own := failErrors[int(b/6)%len(failErrors)]
+			switch b % 6 {
+			case 5:
+				err = errors.Join(peerFault{Code(b) << 3, reason}, err)
 			case 0:
 				err = fmt.Errorf("reading frame: %w", err)
 			case 1:
@@ -195,6 +198,24 @@ func FuzzFailure(f *testing.F) {
 			t.Fatalf("AppendFailure(%v) = %q: an error's own text on the wire", err, body)
 		}
 	})
+}
+
+// peerFault is an implementation's own error type, with its own text, that
+// gives its status through an As method yielding a *Failure, as a library
+// whose errors users compare with == would.
+type peerFault struct {
+	code Code
+	text string
+}
+
+func (e peerFault) Error() string { return "peer: " + e.text }
+
+func (e peerFault) As(target any) bool {
+	if f, ok := target.(**Failure); ok {
+		*f = &Failure{Code: e.code, Reason: e.text, Err: e}
+		return true
+	}
+	return false
 }
 
 // FuzzClampCode checks the Web IDL [Clamp] conversion against its
@@ -310,7 +331,7 @@ func FuzzHandshake(f *testing.F) {
 // Error texts, and what a receiver does with an error.
 
 // sentinels are the package's exported sentinel errors.
-var sentinels = []error{ErrInvalidCode, ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate, ErrPayloadTooShort, ErrPayloadTooLong, ErrCloseSent}
+var sentinels = []error{ErrInvalidCode, ErrReasonTooLong, ErrInvalidUTF8, ErrLoneSurrogate, ErrPayloadTooShort, ErrPayloadTooLong, ErrCloseSent, ErrTransportClosed}
 
 // checkErrorText checks that err's text may be sent as a close reason, as
 // implementations send it: printable ASCII, at most MaxReasonLen bytes,
@@ -356,7 +377,7 @@ func checkFailure(t *testing.T, err error) {
 		return
 	}
 	checkErrorText(t, err)
-	if c != StatusProtocolError && c != StatusInvalidPayloadData && !errors.Is(err, ErrCloseSent) {
+	if c != StatusProtocolError && c != StatusInvalidPayloadData && !errors.Is(err, ErrCloseSent) && !errors.Is(err, ErrTransportClosed) {
 		t.Fatalf("FailureCode(%v) = %d, want 1002 or 1007", err, c)
 	}
 	if "wsclose: "+string(reason) != err.Error() {
@@ -821,6 +842,11 @@ func checkAccessors(t *testing.T, h *Handshake, snap hsSnapshot, sent bool) {
 		(snap.State == StateOpen) == (!sent && !h.Received() && !h.Failed() && !closed)
 	if !ok {
 		t.Fatalf("%v: accessors Sent %v, Received %v, Failed %v disagree with %+v", h.Role(), h.Sent(), h.Received(), h.Failed(), snap)
+	}
+	code, reason, received := h.ReceivedClose()
+	if received != h.Received() || (received && !h.Failed() && (code != ev.Code || string(reason) != ev.Reason)) ||
+		(received && (!code.Valid() && code != StatusNoStatusReceived || ValidateReasonBytes(reason) != nil)) {
+		t.Fatalf("%v: ReceivedClose() = %d, %q, %v; Received %v, Event %+v", h.Role(), code, reason, received, h.Received(), ev)
 	}
 }
 

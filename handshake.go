@@ -177,6 +177,24 @@ func (h *Handshake) Received() bool {
 	return h.received
 }
 
+// ReceivedClose returns the code and reason of the Close frame that
+// [Handshake.Receive] recorded, and whether there is one: what an
+// implementation hands to its close handler or reports from its reads. An
+// empty body gives [StatusNoStatusReceived] and no reason. The reason is
+// the Handshake's own storage, which does not change once recorded: valid
+// UTF-8 of at most 123 bytes; do not modify it, and copy it (string(reason))
+// to keep it past the Handshake. ReceivedClose does not allocate, and, unlike
+// [Handshake.Event], still gives the received Close after a later failure.
+func (h *Handshake) ReceivedClose() (code Code, reason []byte, ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.received {
+		return 0, nil, false
+	}
+	code, reason, _ = ParsePayload(h.body[:h.n:h.n]) // accepted by Receive
+	return code, reason, true
+}
+
 // Failed reports whether the connection was failed: by [Handshake.Fail], by
 // a Close body [Handshake.Receive] refused, or by TCP closing before a Close
 // frame was received ([Handshake.TransportClosed]).
@@ -193,15 +211,19 @@ func (h *Handshake) Failed() bool {
 // frame", and once each end has sent and received a Close frame, the
 // endpoints "will not send further Close frames" (§7.1.5).
 //
-// Send returns [ErrCloseSent] if a Close frame was already recorded or TCP
-// is closed, and the [ParsePayload] error if body is not a valid Close body;
-// then nothing is recorded and nothing should be written. After a failure it
+// Send returns [ErrCloseSent] if a Close frame was already recorded,
+// [ErrTransportClosed] if TCP is closed, and the [ParsePayload] error if
+// body is not a valid Close body; then nothing is recorded and nothing
+// should be written. After a failure it
 // accepts the body [Handshake.Fail] returned, or any valid body, once.
 func (h *Handshake) Send(body []byte) error {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.sent || h.closed {
+	switch {
+	case h.sent:
 		return ErrCloseSent
+	case h.closed:
+		return ErrTransportClosed
 	}
 	if _, _, err := ParsePayload(body); err != nil {
 		return err
@@ -217,16 +239,20 @@ func (h *Handshake) Send(body []byte) error {
 // code). The body counts as sent when the writer calls [Handshake.Send].
 //
 // An invalid code or reason gives AppendPayload's error. After a Close was
-// sent, after the connection failed, and once TCP is closed it returns
-// [ErrCloseSent] and no body: an endpoint sends one Close at most. After a
+// sent and after the connection failed it returns [ErrCloseSent] and no
+// body, an endpoint sends one Close at most; once TCP is closed,
+// [ErrTransportClosed]. After a
 // Close was received and before the reply was sent, it returns the body,
 // which the writer may send as the reply instead of the echo. Close changes
 // nothing.
 func (h *Handshake) Close(code Code, reason string) ([]byte, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.sent || h.failed || h.closed {
+	switch {
+	case h.sent || (h.failed && !h.closed):
 		return nil, ErrCloseSent
+	case h.closed:
+		return nil, ErrTransportClosed
 	}
 	body, err := AppendPayload([]byte{}, code, reason) // not nil: the empty body is a body
 	if err != nil {
@@ -442,6 +468,12 @@ func (h *Handshake) Event() Event {
 // that starts the closing handshake, which the writer sends through
 // [Handshake.Send]: empty with neither code nor reason, else the code (1000
 // for a reason alone, see [AppendScriptClose]) and the reason.
+//
+// A Handshake starts at an open connection. While the opening handshake is
+// still under way (readyState CONNECTING), close() is to "fail the
+// WebSocket connection" instead, with nothing sent: the runtime checks the
+// arguments with ScriptClose, or [AppendScriptClose], and then calls
+// [Handshake.Fail] and does not send the body Fail returns.
 func (h *Handshake) ScriptClose(code float64, hasCode bool, reason string) ([]byte, error) {
 	c, err := scriptCode(code, hasCode)
 	if err != nil {

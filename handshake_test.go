@@ -350,6 +350,16 @@ func TestHandshakeSituations(t *testing.T) {
 			[]hsAnswer{{SendErr: ErrPayloadTooShort}, sent("03e8"), {}, {}},
 			map[Role]bool{Client: false, Server: true},
 			Event{Code: 1000, WasClean: true}},
+		{"after TCP closed: ErrTransportClosed",
+			[]hsOp{receiveOp("03e8"), tcpClosed, {kind: "send", body: []byte{0x03, 0xe8}}, closeOp(1000, "")},
+			[]hsAnswer{sent("03e8"), {}, {SendErr: ErrCloseSent}, {Err: ErrCloseSent}},
+			map[Role]bool{Client: false, Server: true},
+			Event{Code: 1000, WasClean: true}},
+		{"TCP lost before the reply: ErrTransportClosed, the received Close reported",
+			[]hsOp{{kind: "receive", body: []byte{0x03, 0xe8}}, tcpClosed, {kind: "send", body: []byte{0x03, 0xe8}}, closeOp(1000, "")},
+			[]hsAnswer{{HasBody: true, Body: "03e8"}, {}, {SendErr: ErrTransportClosed}, {Err: ErrTransportClosed}},
+			map[Role]bool{Client: false, Server: false},
+			Event{Code: 1000}},
 		{"a second Send is refused",
 			[]hsOp{closeOp(1000, ""), {kind: "send", body: []byte{0x03, 0xe9}}, tcpClosed},
 			[]hsAnswer{sent("03e8"), {SendErr: ErrCloseSent}, {}},
@@ -472,7 +482,7 @@ func TestScriptClose(t *testing.T) {
 			var dom *DOMException
 			if errors.As(err, &dom) {
 				got.Name, got.Msg = dom.Name, dom.Message
-				if dom.Error() != "wsclose: "+dom.Name+": "+dom.Message || !errors.Is(err, dom.Err) {
+				if dom.Error() != "wsclose: "+dom.Name+": "+dom.Message || dom.String() != dom.Name+": "+dom.Message || !errors.Is(err, dom.Err) {
 					t.Errorf("DOMException %q does not read or unwrap as documented", dom.Error())
 				}
 				checkErrorText(t, err)
@@ -492,7 +502,7 @@ func TestScriptClose(t *testing.T) {
 		t.Errorf("ScriptClose with ill-formed UTF-8 = %#v; want a *ReasonError at offset 2", err)
 	}
 	// Nil DOMException and Failure values do not panic.
-	if got := (*DOMException)(nil).Error(); got != "wsclose: DOMException" || (*DOMException)(nil).Unwrap() != nil || (*Failure)(nil).Unwrap() != nil {
+	if got := (*DOMException)(nil).Error(); got != "wsclose: DOMException" || (*DOMException)(nil).String() != "DOMException" || (*DOMException)(nil).Unwrap() != nil || (*Failure)(nil).Unwrap() != nil {
 		t.Errorf("nil *DOMException reads %q", got)
 	}
 }

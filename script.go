@@ -237,6 +237,17 @@ func (e *DOMException) Error() string {
 	return errPrefix + e.Name + ": " + e.Message
 }
 
+// String returns the Name, ": " and the Message, as JavaScript's
+// Error.prototype.toString gives a DOMException: "SyntaxError: The close
+// reason must not be greater than 123 UTF-8 bytes." A JavaScript engine that
+// turns a Go value into a string with its String method shows this.
+func (e *DOMException) String() string {
+	if e == nil {
+		return "DOMException"
+	}
+	return e.Name + ": " + e.Message
+}
+
 // Unwrap returns Err, or nil for a nil *DOMException.
 func (e *DOMException) Unwrap() error {
 	if e == nil {

@@ -390,7 +390,11 @@ func slowTree(err error) []error {
 // the error's text less "wsclose: "; 1011 with no reason for anyone else's.
 func slowFailure(err error) []byte {
 	for _, e := range slowTree(err) {
-		if f, ok := e.(*Failure); ok && f != nil {
+		f, ok := e.(*Failure)
+		if a, isAs := e.(interface{ As(any) bool }); isAs && !ok {
+			ok = a.As(&f) // errors.As asks an error's As method before unwrapping it
+		}
+		if ok && f != nil {
 			code := int(f.Code)
 			if !slowValid(code) {
 				code = 1011
@@ -444,8 +448,11 @@ func slowFailureCode(err error) []byte {
 func (s *slowHandshake) closing() bool { return len(s.log) > 0 }
 
 func (s *slowHandshake) Send(body []byte) error {
-	if s.happened("sent") || s.happened("tcp closed") {
+	if s.happened("sent") {
 		return ErrCloseSent
+	}
+	if s.happened("tcp closed") {
+		return ErrTransportClosed
 	}
 	if _, _, err := slowParsePayload(body); err != nil {
 		return err
@@ -455,7 +462,12 @@ func (s *slowHandshake) Send(body []byte) error {
 }
 
 func (s *slowHandshake) Close(code Code, reason string) ([]byte, error) {
-	if s.happened("sent") || s.happened("failed") || s.happened("tcp closed") {
+	switch {
+	case s.happened("sent"):
+		return nil, ErrCloseSent
+	case s.happened("tcp closed"):
+		return nil, ErrTransportClosed
+	case s.happened("failed"):
 		return nil, ErrCloseSent
 	}
 	return slowBody(int(code), reason)

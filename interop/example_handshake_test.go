@@ -18,8 +18,8 @@ import (
 // is closed when h.CloseTransport says so: at once by a server (RFC 6455
 // §5.5.1, §7.1.1), on a failure by either role (§7.1.7). A client waits for the
 // server to close it, for at most wait, its own timer: Chromium gives up
-// after about 2 s. A frame that cannot be read fails the connection
-// (h.Fail).
+// after about 2 s. A frame that cannot be read or breaks the framing fails
+// the connection (h.Fail) with the code its fault calls for (frame.fault).
 //
 // It returns the read error that ended the wait: nil when this end closed
 // TCP because h said so, io.EOF (or a reset) when the other end closed it
@@ -36,6 +36,10 @@ func closeLoop(rc *rawConn, h *wsclose.Handshake, wait time.Duration) (wsclose.E
 		if err != nil {
 			end = err
 			break
+		}
+		if fault := f.fault(rc.client); fault != nil {
+			sendClose(rc, h, h.Fail(fault)) // 1002 for a framing fault, 1007 for text that is not UTF-8
+			continue                        // CloseTransport is now true
 		}
 		if f.opcode != opClose {
 			continue // data after a Close is discarded (§1.4)
