@@ -52,7 +52,7 @@ func FuzzParsePayload(f *testing.F) {
 // FuzzAppendPayload checks encoding: it fails exactly when the references
 // reject the code or the reason, leaves dst alone then, and otherwise
 // produces a body of at most 125 bytes that parses back to the same code and
-// reason.
+// reason; AppendPayloadBytes and AppendPayloadInt do the same.
 func FuzzAppendPayload(f *testing.F) {
 	f.Add(uint16(1000), "")                       // code only
 	f.Add(uint16(1005), "")                       // no status: empty body
@@ -67,6 +67,12 @@ func FuzzAppendPayload(f *testing.F) {
 		out, err := AppendPayload(dst, Code(code), reason)
 		if !bytes.Equal(out[:3], []byte("hdr")) {
 			t.Fatalf("dst changed: %q", out)
+		}
+		// The []byte and int forms append the same bytes and refuse alike.
+		outBytes, errBytes := AppendPayloadBytes([]byte("hdr"), Code(code), []byte(reason))
+		outInt, errInt := AppendPayloadInt([]byte("hdr"), int(code), reason)
+		if !bytes.Equal(outBytes, out) || !bytes.Equal(outInt, out) || !sameSentinel(errBytes, err) || !sameSentinel(errInt, err) {
+			t.Fatalf("AppendPayload(%d, %q) = %x, %v; AppendPayloadBytes %x, %v; AppendPayloadInt %x, %v", code, reason, out, err, outBytes, errBytes, outInt, errInt)
 		}
 		body := out[3:]
 		if code == 1005 && reason == "" {
