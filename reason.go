@@ -136,35 +136,29 @@ func TruncateReason(reason string) string {
 // keep grapheme clusters that span several NFC segments (emoji ZWJ
 // sequences, flags) together; UAX #29 segmentation is beyond this package.
 func CutReason(reason string) string {
-	if len(reason) <= MaxReasonLen {
-		return reason
-	}
-	for i := MaxReasonLen; i > 0; i-- {
-		if utf8.RuneStart(reason[i]) && norm.NFC.PropertiesString(reason[i:]).BoundaryBefore() {
-			return reason[:i]
-		}
-	}
-	i := MaxReasonLen
-	for i > 1 && !utf8.RuneStart(reason[i]) {
-		i--
-	}
-	return reason[:i]
+	return reason[:cutLen(reason, norm.NFC.PropertiesString)]
 }
 
 // CutReasonBytes is [CutReason] for a reason held as bytes: the result is a
 // prefix of reason (reason[:n]), with no allocation.
 func CutReasonBytes(reason []byte) []byte {
+	return reason[:cutLen(reason, norm.NFC.Properties)]
+}
+
+// cutLen is the length CutReason and CutReasonBytes cut reason to;
+// properties is norm.NFC's method for reason's type.
+func cutLen[T string | []byte](reason T, properties func(T) norm.Properties) int {
 	if len(reason) <= MaxReasonLen {
-		return reason
+		return len(reason)
 	}
 	for i := MaxReasonLen; i > 0; i-- {
-		if utf8.RuneStart(reason[i]) && norm.NFC.Properties(reason[i:]).BoundaryBefore() {
-			return reason[:i]
+		if utf8.RuneStart(reason[i]) && properties(reason[i:]).BoundaryBefore() {
+			return i
 		}
 	}
 	i := MaxReasonLen
 	for i > 1 && !utf8.RuneStart(reason[i]) {
 		i--
 	}
-	return reason[:i]
+	return i
 }
