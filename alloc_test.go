@@ -2,6 +2,7 @@ package wsclose
 
 import (
 	"fmt"
+	"io"
 	"testing"
 	"unicode/utf16"
 )
@@ -13,10 +14,14 @@ func TestAllocations(t *testing.T) {
 	wrappedFailure := fmt.Errorf("reading close frame: %w", refused)
 	var u16 [][]uint16
 	long := map[string]string{}
+	longBytes := map[string][]byte{}
 	for _, ic := range inputClasses {
 		u16 = append(u16, utf16.Encode([]rune(ic.Reason)))
 		long[ic.Name] = ic.Reason + ic.Reason
+		longBytes[ic.Name] = []byte(ic.Reason + ic.Reason)
 	}
+	var h Handshake // reset before each call: NewHandshake itself allocates
+	failure := fmt.Errorf("reading frame: %w", &Failure{Code: StatusProtocolError, Reason: "reserved bit set", Err: io.ErrUnexpectedEOF})
 	tests := []struct {
 		name string
 		max  float64
@@ -35,6 +40,40 @@ func TestAllocations(t *testing.T) {
 		{"TruncateReason", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = TruncateReason(ic.Reason) }},
 		{"TruncateReason/cut", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = TruncateReason(long[ic.Name]) }},
 		{"String", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = Code(ic.Code).String() }},
+		{"ValidScript", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = Code(ic.Code).ValidScript() }},
+		{"ValidateReasonBytes", 0, func(_ inputClass, _ []uint16, p []byte) { _ = ValidateReasonBytes(p[2:]) }},
+		{"AppendPayloadBytes", 0, func(ic inputClass, _ []uint16, p []byte) { _, _ = AppendPayloadBytes(dst, Code(ic.Code), p[2:]) }},
+		{"AppendPayloadInt", 0, func(ic inputClass, _ []uint16, _ []byte) { _, _ = AppendPayloadInt(dst, int(ic.Code), ic.Reason) }},
+		{"SplitPayload", 0, func(_ inputClass, _ []uint16, p []byte) { _, _, _ = SplitPayload(p) }},
+		{"CutReason", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = CutReason(long[ic.Name]) }},
+		{"CutReasonBytes", 0, func(ic inputClass, _ []uint16, _ []byte) { _ = CutReasonBytes(longBytes[ic.Name]) }},
+		{"AppendFailure/Failure", 0, func(_ inputClass, _ []uint16, _ []byte) { _ = AppendFailure(dst, failure) }},
+		{"FailureCode/Failure", 0, func(_ inputClass, _ []uint16, _ []byte) { _ = FailureCode(failure) }},
+		{"FailureReason/Failure", 0, func(_ inputClass, _ []uint16, _ []byte) { _ = FailureReason(failure) }},
+		{"FailureReason/sentinel", 0, func(_ inputClass, _ []uint16, _ []byte) { _ = FailureReason(ErrInvalidUTF8) }},
+		// Receive keeps the body in the Handshake's own storage and returns
+		// the echo from there: no allocation, whatever the reason's length.
+		{"Handshake.Receive", 0, func(_ inputClass, _ []uint16, p []byte) {
+			h = Handshake{role: Server}
+			_, _ = h.Receive(p)
+		}},
+		{"Handshake.Receive+Send", 0, func(_ inputClass, _ []uint16, p []byte) {
+			h = Handshake{role: Server}
+			reply, _ := h.Receive(p)
+			_ = h.Send(reply)
+			_ = h.CloseTransport()
+			h.TransportClosed()
+			_ = h.State()
+		}},
+		{"Handshake.ReceivedClose", 0, func(_ inputClass, _ []uint16, p []byte) {
+			h = Handshake{role: Server}
+			_, _ = h.Receive(p)
+			_, _, _ = h.ReceivedClose()
+		}},
+		{"Handshake.Send", 0, func(_ inputClass, _ []uint16, p []byte) {
+			h = Handshake{role: Client}
+			_ = h.Send(p)
+		}},
 	}
 	for _, tt := range tests {
 		for i, ic := range inputClasses {

@@ -191,6 +191,61 @@ func BenchmarkAppendFailure(b *testing.B) {
 	}
 }
 
+// BenchmarkHandshakeReceive times a server's Receive of a peer's Close and
+// the Send of its echo on a fresh Handshake, per input class: the body is
+// kept in the Handshake's own storage, with no allocation.
+func BenchmarkHandshakeReceive(b *testing.B) {
+	for _, ic := range inputClasses {
+		p := ic.Body()
+		b.Run(ic.Name, func(b *testing.B) {
+			var h Handshake
+			b.ReportAllocs()
+			b.SetBytes(int64(len(p)))
+			for b.Loop() {
+				h = Handshake{role: Server}
+				reply, err := h.Receive(p)
+				if err != nil || h.Send(reply) != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkAppendPayloadBytes times the []byte form of AppendPayload, per
+// input class, as an echo of a received reason appends it.
+func BenchmarkAppendPayloadBytes(b *testing.B) {
+	for _, ic := range inputClasses {
+		reason := []byte(ic.Reason)
+		dst := make([]byte, 0, MaxPayloadLen)
+		b.Run(ic.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			b.SetBytes(int64(2 + len(reason)))
+			for b.Loop() {
+				if _, err := AppendPayloadBytes(dst, Code(ic.Code), reason); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkCutReason times the cut of each input class doubled, past 123
+// bytes.
+func BenchmarkCutReason(b *testing.B) {
+	for _, ic := range inputClasses {
+		long := ic.Reason + ic.Reason
+		b.Run(ic.Name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if CutReason(long) == "" {
+					b.Fatal("empty cut")
+				}
+			}
+		})
+	}
+}
+
 var floorFlag = flag.Bool("floor", false, "time ParsePayload and AppendPayload against the floor and fail above 1.25×")
 
 // TestSpeedAgainstFloor times parse and append against the floor in the

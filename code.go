@@ -50,9 +50,10 @@ const (
 	// StatusMandatoryExtension (1010): the client expected the server to negotiate
 	// one or more extensions, and it did not (RFC 6455 §7.4.1).
 	StatusMandatoryExtension Code = 1010
-	// StatusInternalError (1011): the server met an unexpected condition that
-	// prevented it from fulfilling the request (RFC 6455 §7.4.1, as
-	// registered with IANA).
+	// StatusInternalError (1011): an endpoint met an unexpected condition
+	// that prevented it from fulfilling the request. RFC 6455 §7.4.1 says
+	// "a server"; its errata 3227 (verified) makes it any endpoint, as the
+	// IANA registry has it.
 	StatusInternalError Code = 1011
 	// StatusServiceRestart (1012): the service is restarting (IANA registry).
 	StatusServiceRestart Code = 1012
@@ -175,7 +176,15 @@ func ValidateCode(code int) error {
 	if c := Code(code); int(c) == code && c.Valid() { // int(c) == code: no bits lost to the 16-bit Code
 		return nil
 	}
-	return &CodeError{Code: code}
+	return &CodeError{Func: funcValidateCode, Code: code}
+}
+
+// ValidScript reports whether a script may pass c to the browser's
+// WebSocket.close(): 1000 or 3000–4999. It is the boolean form of
+// [ValidateScriptCode], whose doc cites the rule. Every such code is also
+// [Code.Valid].
+func (c Code) ValidScript() bool {
+	return c == StatusNormalClosure || (c >= 3000 && c <= 4999)
 }
 
 // String returns the code's number followed by its IANA name or, for codes

@@ -134,7 +134,7 @@ func TestValidateScriptCode(t *testing.T) {
 				t.Errorf("ValidateScriptCode(%d) = %v, does not match ErrInvalidCode", tt.code, err)
 			}
 			var ce *CodeError
-			if !errors.As(err, &ce) || ce.Code != tt.code || !ce.Script {
+			if !errors.As(err, &ce) || ce.Code != tt.code || ce.Func != "ValidateScriptCode" {
 				t.Errorf("ValidateScriptCode(%d) = %#v, want a *CodeError for the script rule with Code %d", tt.code, err, tt.code)
 			}
 		}

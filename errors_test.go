@@ -39,12 +39,49 @@ func TestErrorMappings(t *testing.T) {
 		{"UTF-16 lone surrogate", ValidateReasonUTF16([]uint16{0xD800}), mapping{StatusInvalidPayloadData, "SyntaxError"}},
 		{"ErrPayloadTooShort", short, mapping{StatusProtocolError, ""}},
 		{"ErrPayloadTooLong", long, mapping{StatusProtocolError, ""}},
+		{"Failure 1002", &Failure{Code: StatusProtocolError}, mapping{StatusProtocolError, ""}},
+		{"Failure 1009 wrapped", fmt.Errorf("read: %w", &Failure{Code: StatusMessageTooBig}), mapping{StatusMessageTooBig, ""}},
+		{"Failure 1005: may not be sent", &Failure{Code: StatusNoStatusReceived}, mapping{StatusInternalError, ""}},
+		{"Failure wrapping a code error", &Failure{Code: StatusPolicyViolation, Err: ValidateCode(0)}, mapping{StatusPolicyViolation, "InvalidAccessError"}},
+		{"joined: the first decides", errors.Join(ValidateReason("\xff"), ValidateCode(0)), mapping{StatusInvalidPayloadData, "InvalidAccessError"}},
+		{"joined: the first decides, other order", errors.Join(ValidateCode(0), ValidateReason("\xff")), mapping{StatusProtocolError, "InvalidAccessError"}},
+		{"ErrCloseSent", ErrCloseSent, mapping{0, ""}},
+		{"DOMException", &DOMException{Name: "SyntaxError", Err: ValidateReason(strings.Repeat("a", 124))}, mapping{StatusProtocolError, "SyntaxError"}},
 	}
 	for _, tt := range tests {
 		got := mapping{FailureCode(tt.err), DOMExceptionName(tt.err)}
 		if diff := cmp.Diff(tt.want, got); diff != "" {
 			t.Errorf("%s: mismatch (-want +got):\n%s", tt.name, diff)
 		}
+	}
+}
+
+// TestFailureReason: the reason AppendFailure sends, for an implementation
+// to send under its own name.
+func TestFailureReason(t *testing.T) {
+	tests := []struct {
+		name string
+		err  error
+		want string
+	}{
+		{"nil", nil, ""},
+		{"foreign", failingError{"hunter2"}, ""},
+		{"sentinel", ErrInvalidUTF8, "close reason is not valid UTF-8"},
+		{"ErrCloseSent", ErrCloseSent, "close frame already sent"},
+		{"code error, wrapped", fmt.Errorf("websocket: %w", ValidateCode(1005)), "invalid close code 1005: reported only, never sent"},
+		{"reason error", ValidateReason("ab\xff"), "close reason is not valid UTF-8 at offset 2"},
+		{"payload error", &PayloadError{Err: ErrPayloadTooShort, Len: 1}, "close payload too short to hold a code: 1 byte"},
+		{"Failure", &Failure{Code: StatusProtocolError, Reason: "reserved bit set"}, "reserved bit set"},
+		{"Failure, bad reason", &Failure{Code: StatusProtocolError, Reason: "\xff"}, ""},
+		{"Failure, no reason", &Failure{Code: StatusMessageTooBig, Err: failingError{"hunter2"}}, ""},
+		{"typed nil Failure", (*Failure)(nil), ""},
+	}
+	for _, tt := range tests {
+		got := FailureReason(tt.err)
+		if got != tt.want {
+			t.Errorf("%s: FailureReason(%v) = %q, want %q", tt.name, tt.err, got, tt.want)
+		}
+		checkFailure(t, tt.err)
 	}
 }
 
@@ -101,8 +138,8 @@ func TestEveryErrorText(t *testing.T) {
 		check(err)
 	}
 	for _, err := range []error{
-		&CodeError{Code: 1000}, &CodeError{Code: math.MinInt, Script: true},
-		&ReasonError{Err: io.EOF, Len: math.MaxInt, Offset: -1}, &ReasonError{Err: ErrInvalidUTF8, Offset: math.MaxInt},
+		&CodeError{Code: 1000}, &CodeError{Func: "ValidateScriptCode", Code: math.MinInt},
+		&ReasonError{Err: io.EOF, Len: math.MaxInt, Offset: math.MinInt}, &ReasonError{Err: ErrReasonTooLong, Len: math.MaxInt}, &ReasonError{Err: ErrInvalidUTF8, Offset: math.MaxInt},
 		&PayloadError{Err: io.EOF, Len: math.MinInt}, &PayloadError{Err: ErrPayloadTooLong, Len: math.MaxInt},
 	} {
 		check(err)
@@ -136,7 +173,12 @@ func TestErrorTexts(t *testing.T) {
 		{ValidateReason("ab\xff"), "wsclose: close reason is not valid UTF-8 at offset 2", ErrInvalidUTF8},
 		{ValidateReason("\xed\xa0\x80"), "wsclose: close reason contains a lone surrogate at offset 0", ErrLoneSurrogate},
 		{ValidateReasonUTF16([]uint16{'a', 0xDC00}), "wsclose: close reason contains a lone surrogate at offset 1", ErrLoneSurrogate},
-		{&ReasonError{Err: io.EOF, Len: 3, Offset: -1}, "wsclose: invalid close reason: 3 bytes", io.EOF},
+		{&ReasonError{Err: io.EOF, Len: 3, Offset: 2}, "wsclose: invalid close reason at offset 2", io.EOF},
+		{&Failure{Code: StatusProtocolError, Reason: "secret", Err: failingError{"hunter2"}}, "wsclose: connection failed with 1002 (protocol error)", failingError{"hunter2"}},
+		{&Failure{Code: 4999}, "wsclose: connection failed with 4999 (private use)", nil},
+		{&Failure{Code: 5000}, "wsclose: connection failed with 1011 (internal error)", nil},
+		{(*Failure)(nil), "wsclose: connection failed", nil},
+		{ErrTransportClosed, "wsclose: transport closed", ErrTransportClosed},
 		{&PayloadError{Err: ErrPayloadTooShort, Len: 1}, "wsclose: close payload too short to hold a code: 1 byte", ErrPayloadTooShort},
 		{&PayloadError{Err: ErrPayloadTooLong, Len: 126}, "wsclose: close payload longer than 125 bytes: 126 bytes", ErrPayloadTooLong},
 		{&PayloadError{Err: io.EOF, Len: 2}, "wsclose: invalid close payload: 2 bytes", io.EOF},
@@ -145,7 +187,7 @@ func TestErrorTexts(t *testing.T) {
 		if got := tt.err.Error(); got != tt.want {
 			t.Errorf("Error() = %q, want %q", got, tt.want)
 		}
-		if !errors.Is(tt.err, tt.is) {
+		if tt.is != nil && !errors.Is(tt.err, tt.is) {
 			t.Errorf("%q does not match %v", tt.err, tt.is)
 		}
 	}
@@ -186,32 +228,45 @@ func TestAppendFailure(t *testing.T) {
 		err  error
 		want body
 	}{
-		{"ErrInvalidCode", ErrInvalidCode, body{StatusProtocolError, "wsclose: invalid close code"}},
-		{"ErrReasonTooLong", ErrReasonTooLong, body{StatusProtocolError, "wsclose: close reason longer than 123 bytes"}},
-		{"ErrInvalidUTF8", ErrInvalidUTF8, body{StatusInvalidPayloadData, "wsclose: close reason is not valid UTF-8"}},
-		{"ErrLoneSurrogate", ErrLoneSurrogate, body{StatusInvalidPayloadData, "wsclose: close reason contains a lone surrogate"}},
-		{"ErrPayloadTooShort", ErrPayloadTooShort, body{StatusProtocolError, "wsclose: close payload too short to hold a code"}},
-		{"ErrPayloadTooLong", ErrPayloadTooLong, body{StatusProtocolError, "wsclose: close payload longer than 125 bytes"}},
-		{"1-byte body", short, body{StatusProtocolError, "wsclose: close payload too short to hold a code: 1 byte"}},
-		{"200-byte body", long, body{StatusProtocolError, "wsclose: close payload longer than 125 bytes: 200 bytes"}},
-		{"1005 received", code, body{StatusProtocolError, "wsclose: invalid close code 1005: reported only, never sent"}},
-		{"bad UTF-8", utf, body{StatusInvalidPayloadData, "wsclose: close reason is not valid UTF-8 at offset 1"}},
-		{"encoded surrogate", surrogate, body{StatusInvalidPayloadData, "wsclose: close reason contains a lone surrogate at offset 0"}},
-		{"wrapped", fmt.Errorf("conn 7: reading close frame: %w", utf), body{StatusInvalidPayloadData, "wsclose: close reason is not valid UTF-8 at offset 1"}},
-		{"wrapped twice", fmt.Errorf("a: %w", fmt.Errorf("b: %w", short)), body{StatusProtocolError, "wsclose: close payload too short to hold a code: 1 byte"}},
-		{"wrapped sentinel", fmt.Errorf("read: %w", ErrLoneSurrogate), body{StatusInvalidPayloadData, "wsclose: close reason contains a lone surrogate"}},
-		{"joined with a foreign error", errors.Join(failingError{"hunter2"}, code), body{StatusProtocolError, "wsclose: invalid close code 1005: reported only, never sent"}},
-		{"joined: code and reason speak of the first", errors.Join(ValidateCode(5000), ValidateReason("\xff")), body{StatusProtocolError, "wsclose: invalid close code 5000: out of range (5000 and above)"}},
-		{"foreign Is wrapping a code error", claimsUTF8{ValidateCode(1004)}, body{StatusProtocolError, "wsclose: invalid close code 1004: reserved"}},
+		{"ErrInvalidCode", ErrInvalidCode, body{StatusProtocolError, "invalid close code"}},
+		{"ErrReasonTooLong", ErrReasonTooLong, body{StatusProtocolError, "close reason longer than 123 bytes"}},
+		{"ErrInvalidUTF8", ErrInvalidUTF8, body{StatusInvalidPayloadData, "close reason is not valid UTF-8"}},
+		{"ErrLoneSurrogate", ErrLoneSurrogate, body{StatusInvalidPayloadData, "close reason contains a lone surrogate"}},
+		{"ErrPayloadTooShort", ErrPayloadTooShort, body{StatusProtocolError, "close payload too short to hold a code"}},
+		{"ErrPayloadTooLong", ErrPayloadTooLong, body{StatusProtocolError, "close payload longer than 125 bytes"}},
+		{"1-byte body", short, body{StatusProtocolError, "close payload too short to hold a code: 1 byte"}},
+		{"200-byte body", long, body{StatusProtocolError, "close payload longer than 125 bytes: 200 bytes"}},
+		{"1005 received", code, body{StatusProtocolError, "invalid close code 1005: reported only, never sent"}},
+		{"bad UTF-8", utf, body{StatusInvalidPayloadData, "close reason is not valid UTF-8 at offset 1"}},
+		{"encoded surrogate", surrogate, body{StatusInvalidPayloadData, "close reason contains a lone surrogate at offset 0"}},
+		{"wrapped", fmt.Errorf("conn 7: reading close frame: %w", utf), body{StatusInvalidPayloadData, "close reason is not valid UTF-8 at offset 1"}},
+		{"wrapped twice", fmt.Errorf("a: %w", fmt.Errorf("b: %w", short)), body{StatusProtocolError, "close payload too short to hold a code: 1 byte"}},
+		{"wrapped sentinel", fmt.Errorf("read: %w", ErrLoneSurrogate), body{StatusInvalidPayloadData, "close reason contains a lone surrogate"}},
+		{"joined with a foreign error", errors.Join(failingError{"hunter2"}, code), body{StatusProtocolError, "invalid close code 1005: reported only, never sent"}},
+		{"joined: code and reason speak of the first", errors.Join(ValidateCode(5000), ValidateReason("\xff")), body{StatusProtocolError, "invalid close code 5000: out of range (5000 and above)"}},
+		{"foreign Is wrapping a code error", claimsUTF8{ValidateCode(1004)}, body{StatusProtocolError, "invalid close code 1004: reserved"}},
 		{"foreign Is alone", claimsUTF8{}, body{StatusInvalidPayloadData, ""}},
-		{"ErrCloseSent", ErrCloseSent, body{StatusInternalError, "wsclose: close frame already sent"}},
+		{"ErrCloseSent", ErrCloseSent, body{StatusInternalError, "close frame already sent"}},
 		{"foreign", failingError{"hunter2"}, body{StatusInternalError, ""}},
 		{"foreign wrapped", fmt.Errorf("x: %w", io.ErrUnexpectedEOF), body{StatusInternalError, ""}},
 		{"nil", nil, body{StatusInternalError, ""}},
 		{"typed nil *CodeError", (*CodeError)(nil), body{StatusProtocolError, ""}},
 		{"typed nil *ReasonError", (*ReasonError)(nil), body{StatusInternalError, ""}},
 		{"typed nil *PayloadError", fmt.Errorf("x: %w", (*PayloadError)(nil)), body{StatusInternalError, ""}},
-		{"detail with a foreign Err", &ReasonError{Err: failingError{"hunter2"}, Len: 4, Offset: -1}, body{StatusInternalError, "wsclose: invalid close reason: 4 bytes"}},
+		{"Failure: a frame fault", &Failure{Code: StatusProtocolError, Reason: "reserved bit set", Err: failingError{"hunter2"}}, body{StatusProtocolError, "reserved bit set"}},
+		{"Failure: too big, wrapped", fmt.Errorf("conn 7: %w", &Failure{Code: StatusMessageTooBig, Err: io.ErrShortBuffer}), body{StatusMessageTooBig, ""}},
+		{"Failure: policy, a CJK reason", &Failure{Code: StatusPolicyViolation, Reason: "禁止"}, body{StatusPolicyViolation, "禁止"}},
+		{"Failure: reason not UTF-8, code alone", &Failure{Code: StatusInvalidPayloadData, Reason: "\xff"}, body{StatusInvalidPayloadData, ""}},
+		{"Failure: reason too long, code alone", &Failure{Code: 4000, Reason: strings.Repeat("a", 124)}, body{4000, ""}},
+		{"Failure: 1006 may not be sent", &Failure{Code: StatusAbnormalClosure, Reason: "gone"}, body{StatusInternalError, "gone"}},
+		{"Failure: code 0", &Failure{Reason: "x"}, body{StatusInternalError, "x"}},
+		{"Failure wrapping a wsclose error: the Failure first", &Failure{Code: StatusPolicyViolation, Err: ValidateCode(5000)}, body{StatusPolicyViolation, ""}},
+		{"wsclose error joined before a Failure: it first", errors.Join(ValidateCode(5000), &Failure{Code: StatusPolicyViolation}), body{StatusProtocolError, "invalid close code 5000: out of range (5000 and above)"}},
+		{"typed nil *Failure", (*Failure)(nil), body{StatusInternalError, ""}},
+		{"a peer's error with an As method", fmt.Errorf("read: %w", peerFault{StatusProtocolError, "RSV1 set"}), body{StatusProtocolError, "RSV1 set"}},
+		{"a peer's error with an As method, too big", peerFault{StatusMessageTooBig, ""}, body{StatusMessageTooBig, ""}},
+		{"ErrTransportClosed", ErrTransportClosed, body{StatusInternalError, "transport closed"}},
+		{"detail with a foreign Err", &ReasonError{Err: failingError{"hunter2"}, Len: 4, Offset: 0}, body{StatusInternalError, "invalid close reason at offset 0"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -244,7 +299,7 @@ func TestDetailUnwrapsToSentinel(t *testing.T) {
 		t.Errorf("ParsePayload error %#v is not a *PayloadError of 1 byte", err)
 	}
 	var ce *CodeError
-	if err := ValidateCode(1005); !errors.As(err, &ce) || ce.Unwrap() != ErrInvalidCode || ce.Code != 1005 || ce.Script {
+	if err := ValidateCode(1005); !errors.As(err, &ce) || ce.Unwrap() != ErrInvalidCode || ce.Code != 1005 || ce.Func != "ValidateCode" {
 		t.Errorf("ValidateCode error %#v is not a *CodeError for 1005", err)
 	}
 }

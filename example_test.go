@@ -81,7 +81,7 @@ func ExampleAppendFailure() {
 	code, reason, _ = wsclose.ParsePayload(body)
 	fmt.Printf("%v %q\n", code, reason)
 	// Output:
-	// 1007 (invalid frame payload data) "wsclose: close reason is not valid UTF-8 at offset 0"
+	// 1007 (invalid frame payload data) "close reason is not valid UTF-8 at offset 0"
 	// 1011 (internal error) ""
 }
 
@@ -245,15 +245,19 @@ func ExampleHandshake() {
 	// A server's frame loop: the peer closes first, the server echoes its
 	// code, closes TCP, and reports the close.
 	h := wsclose.NewHandshake(wsclose.Server)
-	reply, send, err := h.Receive([]byte("\x03\xe9going away")) // a Close frame arrived
-	fmt.Printf("send %v: % x, err %v\n", send, reply, err)
+	reply, err := h.Receive([]byte("\x03\xe9going away")) // a Close frame arrived
+	fmt.Printf("reply % x, err %v\n", reply, err)
+	if h.Send(reply) == nil { // the single write point: write only what Send accepts
+		fmt.Println("write the reply")
+	}
 	fmt.Println("close TCP now:", h.CloseTransport())
 	h.TransportClosed() // after conn.Close()
 	fmt.Printf("%+v\n", h.Event())
 	// Output:
-	// send true: 03 e9, err <nil>
+	// reply 03 e9, err <nil>
+	// write the reply
 	// close TCP now: true
-	// {Code:1001 (going away) Reason:going away WasClean:true Failed:false}
+	// {Code:1001 (going away) Reason:going away WasClean:true Failed:false Dropped:false Err:<nil>}
 }
 
 func ExampleHandshake_clientTimeout() {
@@ -262,7 +266,9 @@ func ExampleHandshake_clientTimeout() {
 	// waits 2 s), it closes TCP itself, and the close is still clean.
 	h := wsclose.NewHandshake(wsclose.Client)
 	body, _ := h.Close(wsclose.StatusNormalClosure, "done")
-	fmt.Printf("send % x\n", body)
+	if h.Send(body) == nil {
+		fmt.Printf("send % x\n", body)
+	}
 	h.Receive([]byte{0x03, 0xe8})
 	fmt.Println("close TCP now:", h.CloseTransport(), "- wait for the server")
 	h.TransportClosed() // the timer fired and the client closed TCP
@@ -270,21 +276,133 @@ func ExampleHandshake_clientTimeout() {
 	// Output:
 	// send 03 e8 64 6f 6e 65
 	// close TCP now: false - wait for the server
-	// {Code:1000 (normal closure) Reason: WasClean:true Failed:false}
+	// {Code:1000 (normal closure) Reason: WasClean:true Failed:false Dropped:false Err:<nil>}
 }
 
 func ExampleHandshake_Event() {
 	// A runtime exposing the browser's WebSocket API fires its events from
 	// the Event once the connection is closed (WHATWG WebSockets Standard).
+	// A runtime that matches Chromium fires no error event for a TCP loss
+	// (Dropped); one that follows RFC 6455 §7.2.1 fires one for every
+	// failure.
 	h := wsclose.NewHandshake(wsclose.Client)
-	h.Receive([]byte("\x03\xe8\xff")) // the server's Close has a reason that is not UTF-8
+	reply, _ := h.Receive([]byte("\x03\xe8\xff")) // the server's Close has a reason that is not UTF-8
+	h.Send(reply)                                 // 1007 and why
 	h.TransportClosed()
 	e := h.Event()
-	if e.Failed {
-		fmt.Println(`dispatch Event("error")`)
+	if e.Failed && !e.Dropped {
+		fmt.Printf("dispatch Event(\"error\") // cause: %v\n", e.Err)
 	}
 	fmt.Printf("dispatch CloseEvent(\"close\", {code: %d, reason: %q, wasClean: %v})\n", uint16(e.Code), e.Reason, e.WasClean)
 	// Output:
-	// dispatch Event("error")
+	// dispatch Event("error") // cause: wsclose: close reason is not valid UTF-8 at offset 0
 	// dispatch CloseEvent("close", {code: 1006, reason: "", wasClean: false})
+}
+
+func ExampleFailure() {
+	// A frame reader finds a fault wsclose never sees, here a reserved bit
+	// set with no extension negotiated (RFC 6455 §5.2), and fails the
+	// connection with the code §7.4.1 gives a protocol error. The cause is
+	// for the logs only.
+	cause := errors.New("frame header 0xf1: RSV1 set, no extension negotiated")
+	err := fmt.Errorf("conn 42: %w", &wsclose.Failure{Code: wsclose.StatusProtocolError, Reason: "reserved bit set", Err: cause})
+	body := wsclose.AppendFailure(nil, err)
+	code, reason, _ := wsclose.ParsePayload(body)
+	fmt.Printf("%v %q\n", code, reason)
+	fmt.Println(err)
+	fmt.Println(errors.Is(err, cause))
+
+	// A message over the size limit: 1009, and no reason.
+	body = wsclose.AppendFailure(nil, &wsclose.Failure{Code: wsclose.StatusMessageTooBig})
+	fmt.Printf("% x\n", body)
+	// Output:
+	// 1002 (protocol error) "reserved bit set"
+	// conn 42: wsclose: connection failed with 1002 (protocol error)
+	// true
+	// 03 f1
+}
+
+func ExampleFailureReason() {
+	// An implementation sends the reason under its own name, never as
+	// "yourlib: wsclose: ...".
+	_, _, err := wsclose.ParsePayload([]byte{0x03, 0xed})
+	fmt.Printf("%q\n", "mylib: "+wsclose.FailureReason(err))
+	fmt.Printf("%q\n", wsclose.FailureReason(errors.New("dial tcp: secret")))
+	// Output:
+	// "mylib: invalid close code 1005: reported only, never sent"
+	// ""
+}
+
+func ExampleSplitPayload() {
+	// A peer that reports a refused Close to its user splits it without
+	// checks; ParsePayload decides whether it is accepted.
+	p := []byte("\x03\xed\xffbye")
+	code, reason, ok := wsclose.SplitPayload(p)
+	_, _, err := wsclose.ParsePayload(p)
+	fmt.Println(int(code), wsclose.DecodeReason(reason), ok)
+	fmt.Println(err)
+	// Output:
+	// 1005 �bye true
+	// wsclose: invalid close code 1005: reported only, never sent
+}
+
+func ExampleCutReason() {
+	// A cut at a character boundary that repairs nothing: a combining
+	// accent stays with its letter.
+	reason := "a" + strings.Repeat("e\u0301", 41) // 124 bytes
+	cut := wsclose.CutReason(reason)
+	fmt.Println(len(reason), len(cut), strings.HasSuffix(cut, "e\u0301"))
+	// Output:
+	// 124 121 true
+}
+
+func ExampleHandshake_Send() {
+	// The single write point of a library: every Close body goes through
+	// Send before it is written, whoever built it, here the application
+	// answering the peer's Close with a body of its own. A second Close is
+	// refused, so it is never written.
+	h := wsclose.NewHandshake(wsclose.Server)
+	reply, _ := h.Receive([]byte("\x03\xe9going away"))
+	fmt.Printf("owed: % x\n", reply)
+	own, _ := wsclose.AppendPayload(nil, wsclose.StatusNormalClosure, "see you")
+	fmt.Println("write own:", h.Send(own))
+	fmt.Println("write echo:", h.Send(reply))
+	fmt.Println("close TCP now:", h.CloseTransport())
+	// Output:
+	// owed: 03 e9
+	// write own: <nil>
+	// write echo: wsclose: close frame already sent
+	// close TCP now: true
+}
+
+func ExampleHandshake_ScriptClose() {
+	// A runtime exposing the browser API runs close() from the script on
+	// the connection's Handshake and throws what it returns.
+	h := wsclose.NewHandshake(wsclose.Client)
+	_, err := h.ScriptClose(1001, true, "")
+	var dom *wsclose.DOMException
+	if errors.As(err, &dom) {
+		fmt.Printf("throw new DOMException(%q, %q)\n", dom.Message, dom.Name)
+	}
+	body, _ := h.ScriptClose(0, false, "bye") // close(undefined, "bye")
+	fmt.Printf("% x\n", body)
+	h.Send(body)
+	body, err = h.ScriptClose(1000, true, "") // already closing: nothing to do
+	fmt.Println(body == nil, err)
+	// Output:
+	// throw new DOMException("The close code must be either 1000, or between 3000 and 4999. 1001 is neither.", "InvalidAccessError")
+	// 03 e8 62 79 65
+	// true <nil>
+}
+
+func ExampleEvent_dropped() {
+	// The TCP connection is lost before any Close frame: RFC 6455 §7.2.1
+	// makes it a failure, and Dropped says it was nothing else, so a runtime
+	// that matches Chromium fires no error event for it.
+	h := wsclose.NewHandshake(wsclose.Client)
+	h.TransportClosed()
+	e := h.Event()
+	fmt.Printf("code %d, failed %v, dropped %v, error event %v\n", uint16(e.Code), e.Failed, e.Dropped, e.Failed && !e.Dropped)
+	// Output:
+	// code 1006, failed true, dropped true, error event false
 }

@@ -1,6 +1,6 @@
 module github.com/wsclose/wsclose
 
-go 1.25
+go 1.24.0
 
 require golang.org/x/text v0.34.0
 

@@ -1,6 +1,10 @@
 package wsclose
 
-import "strconv"
+import (
+	"encoding/binary"
+	"strconv"
+	"sync"
+)
 
 // Role says which end of a connection a [Handshake] is: it decides who
 // closes the TCP connection first.
@@ -67,18 +71,31 @@ type Event struct {
 	// 1006.
 	Reason string
 	// WasClean reports whether the connection closed cleanly (RFC 6455
-	// §7.1.4): a Close frame was sent and one received, and the connection
-	// was not failed, before TCP closed.
+	// §7.1.4): a Close frame was sent ([Handshake.Send]) and one received,
+	// and the connection was not failed, before TCP closed.
 	WasClean bool
 	// Failed reports whether the connection was failed (RFC 6455 §7.1.7),
 	// which includes a TCP connection lost before a Close frame was
-	// received. A browser fires an "error" event before the "close" event
-	// then (WHATWG WebSockets Standard, when the WebSocket connection is
+	// received (Dropped). The WHATWG WebSockets Standard fires an "error"
+	// event before the "close" event then (when the WebSocket connection is
 	// closed: "If the user agent was required to fail the WebSocket
 	// connection, or if the WebSocket connection was closed after being
 	// flagged as full of badness, fire an event named error at the
 	// WebSocket object").
 	Failed bool
+	// Dropped reports that TCP closed before a Close frame was received,
+	// with no other failure; Failed is true too. RFC 6455 §7.2.1 makes such
+	// a loss a failure, but browsers do not all report it as one: a runtime
+	// that matches Chromium fires "error" only for Failed && !Dropped, one
+	// that follows the standard for every Failed (interop's close-event
+	// table records what each engine does).
+	Dropped bool
+	// Err is the cause of a failure, for the error event and the logs: the
+	// error given to [Handshake.Fail] or the error [Handshake.Receive]
+	// returned for a Close body it refused, whichever came first. It is nil
+	// when the connection did not fail, when it was Dropped, and when Fail
+	// was given nil.
+	Err error
 }
 
 // Handshake is the closing handshake of one WebSocket connection
@@ -88,12 +105,17 @@ type Event struct {
 // the caller reads and writes frames, tells the Handshake what happened, and
 // asks it what to send, whether to close TCP, and what to report.
 //
-// A frame reader calls [Handshake.Receive] with the body of each Close frame
-// and sends the reply it returns; the application's close calls
-// [Handshake.Close]; any protocol error calls [Handshake.Fail]. After each,
-// [Handshake.CloseTransport] says whether this end should close TCP now, and
-// [Handshake.TransportClosed] records that TCP is closed, by either side.
-// [Handshake.Event] is then what the connection reports to its user.
+// The frame writer calls [Handshake.Send] with every Close body it is about
+// to write, whoever built it: the body [Handshake.Close],
+// [Handshake.Receive], [Handshake.Fail] or [Handshake.ScriptClose] returned,
+// or one the application built itself. Send is the only call that records a
+// Close frame as sent, and it accepts one body at most: the writer writes
+// the frame only when Send returns nil. The frame reader calls
+// [Handshake.Receive] with the body of each Close frame; a protocol error
+// calls [Handshake.Fail]. After each, [Handshake.CloseTransport] says
+// whether this end should close TCP now, and [Handshake.TransportClosed]
+// records that TCP is closed, by either side. [Handshake.Event] is then
+// what the connection reports to its user.
 //
 // Timers are the caller's. RFC 6455 §5.5.1 says "the client SHOULD wait for
 // the server to close the connection but MAY close the connection at any
@@ -104,23 +126,27 @@ type Event struct {
 // (kClosingHandshakeTimeoutSeconds) before it closes TCP itself. When such a
 // timer fires, the caller closes TCP and calls TransportClosed; the Event
 // then says what the standard says: a completed handshake stays clean; a
-// missing reply is 1006, not clean, and a failure (RFC 6455 §7.2.1), with
-// an error event first.
+// missing reply is 1006, not clean, Dropped.
 //
-// Any sequence of calls is safe: none panics, every body returned to send
-// passes [ParsePayload], and at most one body is ever returned to send. A
-// Handshake is not safe for concurrent use. The zero Handshake is an open
-// connection whose Role is neither Client nor Server; it, and any Role other
-// than Server, waits for the peer to close TCP as a Client does. Use
-// [NewHandshake].
+// A Handshake is safe for concurrent use: each method holds the Handshake's
+// own mutex, so a read loop and a writer (or an event loop) share one with
+// no lock beside it. Any sequence of calls is safe: none panics, every body
+// returned to send passes [ParsePayload], and Send records at most one. The
+// zero Handshake is an open connection whose Role is neither Client nor
+// Server; it, and any Role other than Server, waits for the peer to close
+// TCP as a Client does. Use [NewHandshake]. A Handshake must not be copied
+// after first use.
 type Handshake struct {
-	role            Role
-	sent            bool // a Close body was returned to send (by Close, Receive or Fail)
-	received        bool // a valid Close frame was received (so sent is true); code and reason hold it
-	code            Code
-	reason          string
-	failed          bool // the connection was failed, or TCP closed before a Close was received
-	transportClosed bool
+	mu       sync.Mutex
+	role     Role
+	sent     bool // Send recorded a Close frame
+	received bool // a valid Close frame was received; body holds it
+	failed   bool // the connection was failed, or TCP closed before a Close was received
+	dropped  bool // TCP closed before a Close was received, with no other failure
+	closed   bool // TCP is closed
+	err      error
+	n        uint8               // the received body's length
+	body     [MaxPayloadLen]byte // the received body: Receive keeps it here, so as not to allocate
 }
 
 // NewHandshake returns the closing handshake of an open connection at the
@@ -129,33 +155,114 @@ func NewHandshake(r Role) *Handshake {
 	return &Handshake{role: r}
 }
 
+// Role returns the end given to [NewHandshake].
+func (h *Handshake) Role() Role {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.role
+}
+
+// Sent reports whether [Handshake.Send] recorded a Close frame.
+func (h *Handshake) Sent() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.sent
+}
+
+// Received reports whether a valid Close frame was received
+// ([Handshake.Receive]).
+func (h *Handshake) Received() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.received
+}
+
+// ReceivedClose returns the code and reason of the Close frame that
+// [Handshake.Receive] recorded, and whether there is one: what an
+// implementation hands to its close handler or reports from its reads. An
+// empty body gives [StatusNoStatusReceived] and no reason. The reason is
+// the Handshake's own storage, which does not change once recorded: valid
+// UTF-8 of at most 123 bytes; do not modify it, and copy it (string(reason))
+// to keep it past the Handshake. ReceivedClose does not allocate, and, unlike
+// [Handshake.Event], still gives the received Close after a later failure.
+func (h *Handshake) ReceivedClose() (code Code, reason []byte, ok bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !h.received {
+		return 0, nil, false
+	}
+	code, reason, _ = ParsePayload(h.body[:h.n:h.n]) // accepted by Receive
+	return code, reason, true
+}
+
+// Failed reports whether the connection was failed: by [Handshake.Fail], by
+// a Close body [Handshake.Receive] refused, or by TCP closing before a Close
+// frame was received ([Handshake.TransportClosed]).
+func (h *Handshake) Failed() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.failed
+}
+
+// Send records that this end writes a Close frame with the given body. The
+// frame writer calls it with every Close body, whoever built it, just before
+// writing, and writes the frame only if Send returns nil. RFC 6455 §5.5.1:
+// "The application MUST NOT send any more data frames after sending a Close
+// frame", and once each end has sent and received a Close frame, the
+// endpoints "will not send further Close frames" (§7.1.5).
+//
+// Send returns [ErrCloseSent] if a Close frame was already recorded,
+// [ErrTransportClosed] if TCP is closed, and the [ParsePayload] error if
+// body is not a valid Close body; then nothing is recorded and nothing
+// should be written. After a failure it
+// accepts the body [Handshake.Fail] returned, or any valid body, once.
+func (h *Handshake) Send(body []byte) error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case h.sent:
+		return ErrCloseSent
+	case h.closed:
+		return ErrTransportClosed
+	}
+	if _, _, err := ParsePayload(body); err != nil {
+		return err
+	}
+	h.sent = true
+	return nil
+}
+
 // Close starts the closing handshake from this end (RFC 6455 §7.1.2, "Start
 // the WebSocket Closing Handshake") and returns the body of the Close frame
 // to send: [AppendPayload] of code and reason, which for
 // [StatusNoStatusReceived] and "" is the empty body (a Close with no status
-// code). The Close counts as sent once returned.
+// code). The body counts as sent when the writer calls [Handshake.Send].
 //
-// An invalid code or reason gives AppendPayload's error and changes
-// nothing. After a Close was sent (by Close, or as the reply from Receive or
-// Fail), after the connection failed, and once TCP is closed (a TCP loss
-// with no Close received counts as a failure, see [Handshake.TransportClosed])
-// it returns [ErrCloseSent] and no body: an endpoint sends one Close at
-// most, and once both ends have sent and received one they "will not send
-// further Close frames" (§7.1.5).
+// An invalid code or reason gives AppendPayload's error. After a Close was
+// sent and after the connection failed it returns [ErrCloseSent] and no
+// body, an endpoint sends one Close at most; once TCP is closed,
+// [ErrTransportClosed]. After a
+// Close was received and before the reply was sent, it returns the body,
+// which the writer may send as the reply instead of the echo. Close changes
+// nothing.
 func (h *Handshake) Close(code Code, reason string) ([]byte, error) {
-	if h.sent || h.failed { // TCP closed: a Close was received (and so sent), or the connection failed
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case h.sent || (h.failed && !h.closed):
 		return nil, ErrCloseSent
+	case h.closed:
+		return nil, ErrTransportClosed
 	}
 	body, err := AppendPayload([]byte{}, code, reason) // not nil: the empty body is a body
 	if err != nil {
 		return nil, err
 	}
-	h.sent = true
 	return body, nil
 }
 
 // Receive records the body of a Close frame that arrived and returns the
-// reply to send when send is true. RFC 6455 §5.5.1:
+// reply to send, or nil if none is owed. RFC 6455 §5.5.1:
 //
 //	If an endpoint receives a Close frame and did not previously send a
 //	Close frame, the endpoint MUST send a Close frame in response.  (When
@@ -164,22 +271,23 @@ func (h *Handshake) Close(code Code, reason string) ([]byte, error) {
 //
 // A valid body (one that [ParsePayload] accepts) received first is recorded
 // as the connection close code and reason (§7.1.5, §7.1.6; an empty body is
-// 1005). If this end has not sent a Close yet, the reply is the echo: the
-// empty body for an empty body, else the received code alone in two bytes,
-// with no reason; send is true and the reply counts as sent. If this end had
-// sent its Close, send is false and the closing handshake is complete.
+// 1005), in the Handshake's own storage: Receive does not allocate for it.
+// If this end has not sent a Close yet, the reply is the echo: the empty
+// body for an empty body, else the received code alone in two bytes, with
+// no reason. The reply is not yet sent: it counts as sent when the writer
+// calls [Handshake.Send] with it (or with another body). Until then
+// [Handshake.Event] is not clean. An empty reply is a real Close body:
+// reply != nil says whether to send. The reply is the Handshake's storage;
+// do not modify it.
 //
 // An invalid body returns ParsePayload's error and fails the connection
 // (§7.1.7): nothing of the body is recorded, and if no Close was sent yet
-// the reply is [AppendFailure] of the error (1002 or 1007) with send true.
-// An empty reply is a real Close body: send, not reply == nil, says whether
-// to send.
+// the reply is [AppendFailure] of the error (1002 or 1007).
 //
 // A Close frame after the first one received, and any frame after the
-// connection failed or TCP closed, is ignored: Receive returns nil, false,
-// nil and changes nothing. The close code is that "contained in the first
-// Close control frame received" (§7.1.5), and of a failed connection §7.1.7
-// says
+// connection failed or TCP closed, is ignored: Receive returns nil, nil and
+// changes nothing. The close code is that "contained in the first Close
+// control frame received" (§7.1.5), and of a failed connection §7.1.7 says
 //
 //	an endpoint MUST NOT continue to attempt to process data (including a
 //	responding Close frame) from the remote endpoint after being
@@ -190,85 +298,98 @@ func (h *Handshake) Close(code Code, reason string) ([]byte, error) {
 // extra frame, which no rule asks for (§1.4: the receiver "discards any
 // further data received"). A caller that wants Chromium's behaviour calls
 // [Handshake.Fail] for such a frame.
-func (h *Handshake) Receive(body []byte) (reply []byte, send bool, err error) {
+func (h *Handshake) Receive(body []byte) (reply []byte, err error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	if h.received || h.failed { // also once TCP closed, which implies one of the two
-		return nil, false, nil
+		return nil, nil
 	}
-	code, reason, err := ParsePayload(body)
-	if err != nil {
-		h.failed = true
+	if _, _, err := ParsePayload(body); err != nil {
+		h.fail(err)
 		if h.sent {
-			return nil, false, err
+			return nil, err
 		}
-		h.sent = true
-		return AppendFailure(nil, err), true, err
+		return AppendFailure(nil, err), err
 	}
-	h.received, h.code, h.reason = true, code, DecodeReason(reason) // a copy of valid UTF-8
+	h.received = true
+	h.n = uint8(copy(h.body[:], body))
 	if h.sent {
-		return nil, false, nil
+		return nil, nil
 	}
-	h.sent = true
-	if len(body) == 0 {
-		return []byte{}, true, nil
+	n := min(int(h.n), 2)
+	return h.body[:n:n], nil
+}
+
+// fail records a failure caused by err, the first cause kept.
+func (h *Handshake) fail(err error) {
+	if !h.failed {
+		h.err = err
 	}
-	return []byte{body[0], body[1]}, true, nil // a copy: body may be the caller's read buffer
+	h.failed = true
 }
 
 // Fail fails the connection (RFC 6455 §7.1.7, "_Fail the WebSocket
-// Connection_") after err, a protocol error or any other, and returns the
-// Close body to send when send is true: [AppendFailure] of err, if no Close
-// was sent yet. §7.1.7:
+// Connection_") after err and returns the Close body to send, or nil if a
+// Close was already sent: [AppendFailure] of err, so a [*Failure] in err
+// chooses the code (1002 for a framing fault, 1007 for text that is not
+// UTF-8, 1009 for a message too big, 1008 for a policy) and, when valid, the
+// reason; any error from elsewhere gives 1011 and no reason. §7.1.7:
 //
 //	If _The WebSocket Connection is Established_ prior to the point where
 //	the endpoint is required to _Fail the WebSocket Connection_, the
 //	endpoint SHOULD send a Close frame with an appropriate status code
 //	(Section 7.4) before proceeding to _Close the WebSocket Connection_.
 //
-// Then this end closes TCP ([Handshake.CloseTransport] is true), whatever
-// its role. A failure counts even after a complete closing handshake, as
-// long as TCP is open: the Event becomes 1006, not clean, Failed (a browser
-// reports a connection failed at any point so).
+// The writer sends the body through [Handshake.Send]; then this end closes
+// TCP ([Handshake.CloseTransport] is true), whatever its role. A failure
+// counts even after a complete closing handshake, as long as TCP is open:
+// the Event becomes 1006, not clean, Failed, with err as its Err (the first
+// failure's cause is kept).
 //
-// After TCP closed, Fail does nothing and returns nil, false: the Event is
-// final.
-func (h *Handshake) Fail(err error) (body []byte, send bool) {
-	if h.transportClosed {
-		return nil, false
+// After TCP closed, Fail does nothing and returns nil: the Event is final.
+func (h *Handshake) Fail(err error) []byte {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return nil
 	}
-	h.failed = true
+	h.fail(err)
 	if h.sent {
-		return nil, false
+		return nil
 	}
-	h.sent = true
-	return AppendFailure(nil, err), true
+	return AppendFailure(nil, err)
 }
 
 // TransportClosed records that the TCP connection is closed, by either
-// side (RFC 6455 §7.1.4). If no valid Close frame was received, the
-// connection counts as failed: its Event is 1006, not clean, with an error
-// event first. §7.1.5: "If _The WebSocket Connection is Closed_ and no Close
-// control frame was received by the endpoint (such as could occur if the
-// underlying transport connection is lost), _The WebSocket Connection Close
-// Code_ is considered to be 1006"; §7.2.1:
+// side (RFC 6455 §7.1.4). If no valid Close frame was received and the
+// connection had not failed otherwise, it is Dropped: its Event is 1006, not
+// clean, Failed and Dropped. §7.1.5: "If _The WebSocket Connection is
+// Closed_ and no Close control frame was received by the endpoint (such as
+// could occur if the underlying transport connection is lost), _The
+// WebSocket Connection Close Code_ is considered to be 1006"; §7.2.1:
 //
 //	If at any point the underlying transport layer connection is
 //	unexpectedly lost, the client MUST _Fail the WebSocket Connection_.
 //
 // and the WHATWG standard fires an error event when the user agent "was
-// required to fail the WebSocket connection". Chromium 156 and Node's
-// undici fire none on a TCP loss (FIN or RST) and report only 1006, not
-// clean: interop's TestBrowserCloseEvent records it. §7.2.2 asks nothing of
-// a server here; a Server is treated alike, which matters only to code that
-// reads Failed.
+// required to fail the WebSocket connection". Browsers differ on a TCP loss
+// (FIN or RST): Chromium fires no error event and reports only 1006, not
+// clean; see [Event.Dropped]. §7.2.2 asks nothing of a server here; a
+// Server is treated alike.
 func (h *Handshake) TransportClosed() {
-	if !h.received {
-		h.failed = true
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		return
 	}
-	h.transportClosed = true
+	if !h.received && !h.failed {
+		h.failed, h.dropped = true, true
+	}
+	h.closed = true
 }
 
 // CloseTransport reports whether this end should close the TCP connection
-// now. RFC 6455 §5.5.1:
+// now, once it has written the Close frame it owes. RFC 6455 §5.5.1:
 //
 //	After both sending and receiving a Close message, an endpoint
 //	considers the WebSocket connection closed and MUST close the
@@ -284,12 +405,14 @@ func (h *Handshake) TransportClosed() {
 //	client [...].
 //
 // It is true once the connection was failed, for either role (§7.1.7); for
-// a Server, once a Close was both sent and received. A Client is never told
-// to close TCP after a clean handshake: it waits for the server, and its own
-// timer decides when to stop waiting (see [Handshake]). It is false once TCP
-// is closed.
+// a Server, once a Close was both sent ([Handshake.Send]) and received. A
+// Client is never told to close TCP after a clean handshake: it waits for
+// the server, and its own timer decides when to stop waiting (see
+// [Handshake]). It is false once TCP is closed.
 func (h *Handshake) CloseTransport() bool {
-	if h.transportClosed {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
 		return false
 	}
 	return h.failed || (h.role == Server && h.sent && h.received)
@@ -298,8 +421,10 @@ func (h *Handshake) CloseTransport() bool {
 // State returns [StateClosed] once TCP is closed, [StateClosing] once a
 // Close was sent or received or the connection failed, else [StateOpen].
 func (h *Handshake) State() State {
+	h.mu.Lock()
+	defer h.mu.Unlock()
 	switch {
-	case h.transportClosed:
+	case h.closed:
 		return StateClosed
 	case h.sent || h.received || h.failed:
 		return StateClosing
@@ -308,14 +433,99 @@ func (h *Handshake) State() State {
 }
 
 // Event returns what the connection reports to its user: the CloseEvent's
-// code, reason and wasClean, and whether an error event comes first. It is
-// final once [Handshake.State] is [StateClosed]; before that, it is what
-// would be reported if TCP closed now (so an open connection would report
-// 1006, failed).
+// code, reason and wasClean, and whether an error event comes first, with
+// its cause. It is final once [Handshake.State] is [StateClosed]; before
+// that, it is what would be reported if TCP closed now (so an open
+// connection would report 1006, Failed and Dropped). Event allocates the
+// Reason string.
 func (h *Handshake) Event() Event {
-	if h.failed || !h.received {
-		return Event{Code: StatusAbnormalClosure, Failed: true}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case h.failed:
+		return Event{Code: StatusAbnormalClosure, Failed: true, Dropped: h.dropped, Err: h.err}
+	case !h.received:
+		return Event{Code: StatusAbnormalClosure, Failed: true, Dropped: true}
 	}
-	// A Close was received and, as Receive replies to it, one was sent.
-	return Event{Code: h.code, Reason: h.reason, WasClean: true}
+	code, reason, _ := ParsePayload(h.body[:h.n]) // accepted by Receive
+	return Event{Code: code, Reason: string(reason), WasClean: h.sent}
+}
+
+// ScriptClose is the WHATWG WebSocket.close(code, reason) method on this
+// connection, for runtimes that expose the browser API. hasCode says whether
+// the script passed a code; code is its number, converted by [ClampCode] and
+// checked by [ValidateScriptCode] (close() step 1: an "InvalidAccessError"
+// [*DOMException]). reason is the script's string as the JavaScript engine
+// gives it to Go, "" when absent: its lone surrogates already U+FFFD, or
+// encoded as 3 bytes (ED A0..BF 80..BF, WTF-8), each of which is sent as
+// U+FFFD, the USVString conversion; it must be at most [MaxReasonLen] bytes
+// (step 2: a "SyntaxError" *DOMException). Other ill-formed UTF-8, which no
+// JavaScript string holds, gives a [*ReasonError] matching [ErrInvalidUTF8].
+//
+// Then, as the standard's steps 3 to 6 say, it returns nil, nil when the
+// connection is already closing or closed (a Close sent or received, a
+// failure, TCP closed: nothing to send), else the body of the Close frame
+// that starts the closing handshake, which the writer sends through
+// [Handshake.Send]: empty with neither code nor reason, else the code (1000
+// for a reason alone, see [AppendScriptClose]) and the reason.
+//
+// A Handshake starts at an open connection. While the opening handshake is
+// still under way (readyState CONNECTING), close() is to "fail the
+// WebSocket connection" instead, with nothing sent: the runtime checks the
+// arguments with ScriptClose, or [AppendScriptClose], and then calls
+// [Handshake.Fail] and does not send the body Fail returns.
+func (h *Handshake) ScriptClose(code float64, hasCode bool, reason string) ([]byte, error) {
+	c, err := scriptCode(code, hasCode)
+	if err != nil {
+		return nil, domException(err)
+	}
+	if len(reason) > MaxReasonLen {
+		return nil, domException(tooLong(len(reason)))
+	}
+	if err := scriptReason(reason); err != nil {
+		return nil, err
+	}
+	c, ok := scriptBodyCode(c, len(reason))
+	if h.closing() {
+		return nil, nil
+	}
+	if !ok {
+		return []byte{}, nil
+	}
+	body := make([]byte, 2, 2+len(reason))
+	binary.BigEndian.PutUint16(body, uint16(c))
+	return appendScriptReason(body, reason), nil
+}
+
+// ScriptCloseUTF16 is [Handshake.ScriptClose] for a reason given as UTF-16
+// code units, as some JavaScript engines hold strings: each unpaired
+// surrogate becomes U+FFFD ([ReasonFromUTF16]) and the UTF-8 result must be
+// at most [MaxReasonLen] bytes ([ReasonLenUTF16]).
+func (h *Handshake) ScriptCloseUTF16(code float64, hasCode bool, reason []uint16) ([]byte, error) {
+	c, err := scriptCode(code, hasCode)
+	if err != nil {
+		return nil, domException(err)
+	}
+	n, _, cut := scanUTF16(reason)
+	if n > MaxReasonLen {
+		return nil, domException(&ReasonError{Func: funcValidateReasonUTF16, Err: ErrReasonTooLong, Len: n, Offset: cut})
+	}
+	c, ok := scriptBodyCode(c, n)
+	if h.closing() {
+		return nil, nil
+	}
+	if !ok {
+		return []byte{}, nil
+	}
+	body := make([]byte, 2, 2+n)
+	binary.BigEndian.PutUint16(body, uint16(c))
+	return appendUTF16(body, reason), nil
+}
+
+// closing reports whether the WHATWG readyState is CLOSING or CLOSED: a
+// Close was sent or received, the connection failed, or TCP is closed.
+func (h *Handshake) closing() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.sent || h.received || h.failed || h.closed
 }

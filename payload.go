@@ -45,6 +45,55 @@ func appendPayloadSlow(dst []byte, c Code, reason string) ([]byte, error) {
 	return dst, ValidateReason(reason)
 }
 
+// AppendPayloadBytes is [AppendPayload] for a reason held as bytes, such as
+// one received and echoed: it appends the same body, with the same checks,
+// and does not allocate when dst has room for the body. reason may alias
+// dst's spare capacity only if it does not overlap the body's place.
+func AppendPayloadBytes(dst []byte, c Code, reason []byte) ([]byte, error) {
+	if c.Valid() && len(reason) <= MaxReasonLen && utf8.Valid(reason) {
+		dst = binary.BigEndian.AppendUint16(dst, uint16(c))
+		return append(dst, reason...), nil
+	}
+	if c == StatusNoStatusReceived && len(reason) == 0 {
+		return dst, nil
+	}
+	if err := ValidateCode(int(c)); err != nil {
+		return dst, err
+	}
+	return dst, ValidateReasonBytes(reason)
+}
+
+// AppendPayloadInt is [AppendPayload] for a code held as an int, as many
+// WebSocket libraries hold it: a code outside 0–65535 is refused as
+// [ValidateCode] refuses it (a [*CodeError] with the int as given) instead
+// of wrapping to a 16-bit [Code]; otherwise it is AppendPayload(dst,
+// Code(code), reason).
+func AppendPayloadInt(dst []byte, code int, reason string) ([]byte, error) {
+	if c := Code(code); int(c) == code {
+		return AppendPayload(dst, c, reason)
+	}
+	return dst, ValidateCode(code)
+}
+
+// SplitPayload splits the body of a Close frame into its code and reason
+// without checking either, for an implementation that reports a Close it
+// refused to its user, as some do: an empty body gives
+// [StatusNoStatusReceived], nil, true; a 1-byte body, which holds no code,
+// gives 0, nil, false; any longer body gives its first two bytes as the
+// code and p[2:] as the reason (aliasing p), true. The code may be invalid,
+// the reason longer than 123 bytes or not UTF-8: use [ParsePayload] to
+// decide whether to accept the body, and [DecodeReason] to show the reason.
+// SplitPayload does not allocate.
+func SplitPayload(p []byte) (c Code, reason []byte, ok bool) {
+	switch len(p) {
+	case 0:
+		return StatusNoStatusReceived, nil, true
+	case 1:
+		return 0, nil, false
+	}
+	return Code(binary.BigEndian.Uint16(p)), p[2:], true
+}
+
 // ParsePayload parses the body of a received Close frame, returning a
 // reason that aliases p. It checks the body as a receiver must
 // (RFC 6455 §5.5.1):
@@ -64,7 +113,7 @@ func appendPayloadSlow(dst []byte, c Code, reason string) ([]byte, error) {
 // slice bufio.Reader.ReadSlice returns, it is valid only until p is reused,
 // so copy it (string(reason)) to keep it. Nothing is allocated for a body
 // it accepts (a refused one allocates its error). For every p it accepts,
-// AppendPayload(nil, code, string(reason)) gives back p.
+// [AppendPayloadBytes](nil, code, reason) gives back p.
 func ParsePayload(p []byte) (Code, []byte, error) {
 	if len(p) >= 2 && len(p) <= MaxPayloadLen {
 		c := Code(binary.BigEndian.Uint16(p))

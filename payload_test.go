@@ -3,6 +3,8 @@ package wsclose
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
+	"math"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -48,24 +50,82 @@ func TestAppendPayload(t *testing.T) {
 		{"bad UTF-8", StatusNormalClosure, "\xff", "", ErrInvalidUTF8},
 		{"encoded surrogate", StatusNormalClosure, "\xed\xa0\x80", "", ErrLoneSurrogate},
 	}
+	// Every form appends the same body and refuses the same input.
+	forms := []struct {
+		name string
+		f    func(dst []byte, c Code, reason string) ([]byte, error)
+	}{
+		{"AppendPayload", AppendPayload},
+		{"AppendPayloadBytes", func(dst []byte, c Code, reason string) ([]byte, error) {
+			return AppendPayloadBytes(dst, c, []byte(reason))
+		}},
+		{"AppendPayloadInt", func(dst []byte, c Code, reason string) ([]byte, error) {
+			return AppendPayloadInt(dst, int(c), reason)
+		}},
+	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			prefix := []byte("frame header:")
-			dst := append(make([]byte, 0, 200), prefix...)
-			got, err := AppendPayload(dst, tt.code, tt.reason)
-			if diff := cmp.Diff(tt.wantErr, err, cmpopts.EquateErrors()); diff != "" {
-				t.Fatalf("AppendPayload(%d, %q) error mismatch (-want +got):\n%s", tt.code, tt.reason, diff)
-			}
-			if !bytes.HasPrefix(got, prefix) {
-				t.Fatalf("AppendPayload changed dst's contents: %q", got)
-			}
-			if diff := cmp.Diff(tt.wantHex, hex.EncodeToString(got[len(prefix):])); diff != "" {
-				t.Errorf("AppendPayload(%d, %q) mismatch (-want +got):\n%s", tt.code, tt.reason, diff)
-			}
-			if err != nil && len(got) != len(dst) {
-				t.Errorf("AppendPayload returned %d bytes on error, want dst unchanged (%d)", len(got), len(dst))
-			}
-		})
+		for _, form := range forms {
+			t.Run(tt.name+"/"+form.name, func(t *testing.T) {
+				prefix := []byte("frame header:")
+				dst := append(make([]byte, 0, 200), prefix...)
+				got, err := form.f(dst, tt.code, tt.reason)
+				if diff := cmp.Diff(tt.wantErr, err, cmpopts.EquateErrors()); diff != "" {
+					t.Fatalf("%s(%d, %q) error mismatch (-want +got):\n%s", form.name, tt.code, tt.reason, diff)
+				}
+				if !bytes.HasPrefix(got, prefix) {
+					t.Fatalf("%s changed dst's contents: %q", form.name, got)
+				}
+				if diff := cmp.Diff(tt.wantHex, hex.EncodeToString(got[len(prefix):])); diff != "" {
+					t.Errorf("%s(%d, %q) mismatch (-want +got):\n%s", form.name, tt.code, tt.reason, diff)
+				}
+				if err != nil && len(got) != len(dst) {
+					t.Errorf("%s returned %d bytes on error, want dst unchanged (%d)", form.name, len(got), len(dst))
+				}
+			})
+		}
+	}
+}
+
+// TestAppendPayloadInt: an int code outside 0–65535 is refused as given,
+// never wrapped to a 16-bit Code.
+func TestAppendPayloadInt(t *testing.T) {
+	for _, code := range []int{-1, 65536, 65536 + 1000, math.MinInt, math.MaxInt} {
+		dst := []byte("hdr")
+		got, err := AppendPayloadInt(dst, code, "")
+		var ce *CodeError
+		if !errors.As(err, &ce) || ce.Code != code || ce.Func != "ValidateCode" || string(got) != "hdr" {
+			t.Errorf("AppendPayloadInt(%d) = %q, %#v; want dst unchanged and a *CodeError for %d", code, got, err, code)
+		}
+	}
+}
+
+func TestSplitPayload(t *testing.T) {
+	type split struct {
+		Code   Code
+		Reason string
+		OK     bool
+	}
+	tests := []struct {
+		name string
+		hex  string
+		want split
+	}{
+		{"empty: no status", "", split{StatusNoStatusReceived, "", true}},
+		{"1 byte: no code", "03", split{0, "", false}},
+		{"code alone", "03e8", split{1000, "", true}},
+		{"code and reason", "03e9627965", split{1001, "bye", true}},
+		{"refused code kept", "03ed", split{1005, "", true}},
+		{"bad UTF-8 kept", "03e8ff", split{1000, "\xff", true}},
+		{"too long kept", "03e8" + strings.Repeat("2a", 124), split{1000, strings.Repeat("*", 124), true}},
+	}
+	for _, tt := range tests {
+		p := mustHex(t, tt.hex)
+		c, reason, ok := SplitPayload(p)
+		if diff := cmp.Diff(tt.want, split{c, string(reason), ok}); diff != "" {
+			t.Errorf("%s: SplitPayload(%s) mismatch (-want +got):\n%s", tt.name, tt.hex, diff)
+		}
+		pc, _, _ := ParsePayload(p)
+		checkSplitPayload(t, p, pc)
 	}
 }
 

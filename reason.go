@@ -3,7 +3,7 @@ package wsclose
 import (
 	"unicode/utf8"
 
-	"golang.org/x/text/encoding/unicode"
+	xunicode "golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -18,7 +18,8 @@ const MaxReasonLen = MaxPayloadLen - 2
 // reason over 123 bytes (checked first), [ErrLoneSurrogate] for a surrogate
 // code point encoded as UTF-8 (bytes ED A0..BF 80..BF, as CESU-8 and WTF-8
 // write them), and [ErrInvalidUTF8] for any other ill-formed UTF-8; it is a
-// [*ReasonError] whose Offset is where the first ill-formed sequence starts.
+// [*ReasonError] whose Offset is where the first ill-formed sequence starts
+// (123 for a reason too long).
 // Unicode noncharacters and a leading byte order mark are well-formed and
 // pass. ValidateReason does not allocate for valid input.
 //
@@ -35,12 +36,29 @@ const MaxReasonLen = MaxPayloadLen - 2
 //	MUST _Fail the WebSocket Connection_.
 func ValidateReason(reason string) error {
 	if len(reason) > MaxReasonLen {
-		return &ReasonError{Err: ErrReasonTooLong, Len: len(reason), Offset: -1}
+		return tooLong(len(reason))
 	}
 	if utf8.ValidString(reason) {
 		return nil
 	}
 	return encodingError(reason)
+}
+
+// ValidateReasonBytes is [ValidateReason] for a reason held as bytes, such
+// as one read from the wire. It does not allocate for valid input.
+func ValidateReasonBytes(reason []byte) error {
+	if len(reason) > MaxReasonLen {
+		return tooLong(len(reason))
+	}
+	if utf8.Valid(reason) {
+		return nil
+	}
+	return encodingError(string(reason)) // refused: converting allocates only here
+}
+
+// tooLong is the error for a UTF-8 reason of n > MaxReasonLen bytes.
+func tooLong(n int) error {
+	return &ReasonError{Func: funcValidateReason, Err: ErrReasonTooLong, Len: n, Offset: MaxReasonLen}
 }
 
 // encodingError describes the first ill-formed sequence of a reason that is
@@ -58,7 +76,7 @@ func encodingError(reason string) error {
 	if isEncodedSurrogate(reason[i:]) {
 		err = ErrLoneSurrogate
 	}
-	return &ReasonError{Err: err, Len: len(reason), Offset: i}
+	return &ReasonError{Func: funcValidateReason, Err: err, Len: len(reason), Offset: i}
 }
 
 // isEncodedSurrogate reports whether s begins with a surrogate code point
@@ -84,38 +102,63 @@ func DecodeReason(p []byte) string {
 	}
 	// The decoder only fails when its output buffer is short, and Bytes
 	// grows the buffer until it is not.
-	b, _ := unicode.UTF8.NewDecoder().Bytes(p)
+	b, _ := xunicode.UTF8.NewDecoder().Bytes(p)
 	return string(b)
 }
 
 // TruncateReason makes reason sendable. Ill-formed UTF-8 is first replaced
-// as [DecodeReason] replaces it. Then a reason longer than [MaxReasonLen]
-// bytes is cut to the longest prefix of at most 123 bytes that ends at a
-// Unicode normalization (NFC) boundary, before a rune whose
-// [norm.Properties.BoundaryBefore] is true, so that a combining mark is never
-// separated from its base; if no prefix ends at such a boundary, it is cut
-// at the last rune boundary. A non-empty reason never becomes empty.
+// as [DecodeReason] replaces it; then the reason is cut as [CutReason] cuts
+// it. A non-empty reason never becomes empty.
 //
 // The result always passes [ValidateReason]. A valid reason of at most 123
 // bytes comes back unchanged, and valid input is not copied: the result is a
-// prefix of reason, with no allocation. The cut does not keep grapheme
-// clusters that span several NFC segments (emoji ZWJ sequences, flags)
-// together; UAX #29 segmentation is beyond this package.
+// prefix of reason, with no allocation. Use CutReason where ill-formed input
+// should be refused rather than repaired.
 func TruncateReason(reason string) string {
 	if !utf8.ValidString(reason) {
 		reason = DecodeReason([]byte(reason))
 	}
+	return CutReason(reason)
+}
+
+// CutReason shortens a reason longer than [MaxReasonLen] bytes without
+// splitting a character, and repairs nothing: it returns the longest prefix
+// of at most 123 bytes that ends at a Unicode normalization (NFC) boundary,
+// before a rune whose [norm.Properties.BoundaryBefore] is true, so that a
+// combining mark is never separated from its base; if no prefix ends at such
+// a boundary, the longest that ends at a rune boundary. A reason of at most
+// 123 bytes comes back unchanged, and a non-empty reason never becomes
+// empty.
+//
+// The result is a prefix of reason, with no allocation, and it is valid
+// UTF-8 when reason is; ill-formed input stays ill-formed (check it with
+// [ValidateReason], or repair it with [TruncateReason]). The cut does not
+// keep grapheme clusters that span several NFC segments (emoji ZWJ
+// sequences, flags) together; UAX #29 segmentation is beyond this package.
+func CutReason(reason string) string {
+	return reason[:cutLen(reason, norm.NFC.PropertiesString)]
+}
+
+// CutReasonBytes is [CutReason] for a reason held as bytes: the result is a
+// prefix of reason (reason[:n]), with no allocation.
+func CutReasonBytes(reason []byte) []byte {
+	return reason[:cutLen(reason, norm.NFC.Properties)]
+}
+
+// cutLen is the length CutReason and CutReasonBytes cut reason to;
+// properties is norm.NFC's method for reason's type.
+func cutLen[T string | []byte](reason T, properties func(T) norm.Properties) int {
 	if len(reason) <= MaxReasonLen {
-		return reason
+		return len(reason)
 	}
 	for i := MaxReasonLen; i > 0; i-- {
-		if utf8.RuneStart(reason[i]) && norm.NFC.PropertiesString(reason[i:]).BoundaryBefore() {
-			return reason[:i]
+		if utf8.RuneStart(reason[i]) && properties(reason[i:]).BoundaryBefore() {
+			return i
 		}
 	}
 	i := MaxReasonLen
-	for !utf8.RuneStart(reason[i]) {
+	for i > 1 && !utf8.RuneStart(reason[i]) {
 		i--
 	}
-	return reason[:i]
+	return i
 }

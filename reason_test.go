@@ -22,14 +22,14 @@ func TestValidateReason(t *testing.T) {
 		{"empty", "", reasonResult{Offset: -1}},
 		{"ascii", "going away", reasonResult{Offset: -1}},
 		{"123 ASCII", strings.Repeat("a", 123), reasonResult{Offset: -1}},
-		{"124 ASCII", strings.Repeat("a", 124), reasonResult{ErrReasonTooLong, 124, -1}},
+		{"124 ASCII", strings.Repeat("a", 124), reasonResult{ErrReasonTooLong, 124, 123}},
 		{"German 123", closetest.German123, reasonResult{Offset: -1}},
-		{"German 124", closetest.German123 + "!", reasonResult{ErrReasonTooLong, 124, -1}},
+		{"German 124", closetest.German123 + "!", reasonResult{ErrReasonTooLong, 124, 123}},
 		{"Japanese 123", closetest.Japanese123, reasonResult{Offset: -1}},
-		{"Japanese 126", closetest.Japanese123 + "い", reasonResult{ErrReasonTooLong, 126, -1}},
+		{"Japanese 126", closetest.Japanese123 + "い", reasonResult{ErrReasonTooLong, 126, 123}},
 		{"emoji 120", strings.Repeat("🔌", 30), reasonResult{Offset: -1}},
-		{"emoji 124", strings.Repeat("🔌", 31), reasonResult{ErrReasonTooLong, 124, -1}},
-		{"too long wins over bad bytes", strings.Repeat("\xff", 124), reasonResult{ErrReasonTooLong, 124, -1}},
+		{"emoji 124", strings.Repeat("🔌", 31), reasonResult{ErrReasonTooLong, 124, 123}},
+		{"too long wins over bad bytes", strings.Repeat("\xff", 124), reasonResult{ErrReasonTooLong, 124, 123}},
 		{"BOM", "\uFEFFbye", reasonResult{Offset: -1}},
 		{"noncharacter", "\uFFFF\U0010FFFF", reasonResult{Offset: -1}},
 		{"replacement character", "\uFFFD", reasonResult{Offset: -1}},
@@ -105,16 +105,16 @@ func TestReasonUTF16(t *testing.T) {
 		{"empty", nil, result{0, reasonResult{Offset: -1}, "", 0}},
 		{"ASCII", utf16.Encode([]rune("bye")), result{3, reasonResult{Offset: -1}, "bye", 3}},
 		{"German 123", utf16.Encode([]rune(closetest.German123)), result{123, reasonResult{Offset: -1}, closetest.German123, 123}},
-		{"German 125", utf16.Encode([]rune(closetest.German123 + "ß")), result{125, reasonResult{ErrReasonTooLong, 125, -1}, closetest.German123 + "ß", 125}},
+		{"German 125", utf16.Encode([]rune(closetest.German123 + "ß")), result{125, reasonResult{ErrReasonTooLong, 125, 116}, closetest.German123 + "ß", 125}},
 		{"Japanese 123", utf16.Encode([]rune(closetest.Japanese123)), result{123, reasonResult{Offset: -1}, closetest.Japanese123, 123}},
-		{"Japanese 126", utf16.Encode([]rune(closetest.Japanese123 + "い")), result{126, reasonResult{ErrReasonTooLong, 126, -1}, closetest.Japanese123 + "い", 126}},
+		{"Japanese 126", utf16.Encode([]rune(closetest.Japanese123 + "い")), result{126, reasonResult{ErrReasonTooLong, 126, 41}, closetest.Japanese123 + "い", 126}},
 		{"pair", []uint16{0xD83D, 0xDE00}, result{4, reasonResult{Offset: -1}, "😀", 4}},
 		{"lone high", []uint16{0xD807}, result{3, reasonResult{ErrLoneSurrogate, 3, 0}, "\uFFFD", 3}},
 		{"lone high at end", []uint16{'a', 0xD83D}, result{4, reasonResult{ErrLoneSurrogate, 4, 1}, "a\uFFFD", 4}},
 		{"reversed pair", []uint16{0xDC00, 0xD800}, result{6, reasonResult{ErrLoneSurrogate, 6, 0}, "\uFFFD\uFFFD", 6}},
 		{"high high low", []uint16{0xD800, 0xD800, 0xDC00}, result{7, reasonResult{ErrLoneSurrogate, 7, 0}, "\uFFFD𐀀", 7}},
 		{"41 lone", slices.Repeat([]uint16{0xD807}, 41), result{123, reasonResult{ErrLoneSurrogate, 123, 0}, strings.Repeat("\uFFFD", 41), 123}},
-		{"42 lone: length first", slices.Repeat([]uint16{0xD807}, 42), result{126, reasonResult{ErrReasonTooLong, 126, -1}, strings.Repeat("\uFFFD", 42), 126}},
+		{"42 lone: length first", slices.Repeat([]uint16{0xD807}, 42), result{126, reasonResult{ErrReasonTooLong, 126, 41}, strings.Repeat("\uFFFD", 42), 126}},
 		{"2-byte edge", []uint16{0x7F, 0x80, 0x7FF, 0x800, 0xFFFF}, result{1 + 2 + 2 + 3 + 3, reasonResult{Offset: -1}, "\u007f\u0080\u07ff\u0800\uffff", 11}},
 	}
 	for _, tt := range tests {
@@ -229,6 +229,31 @@ func TestTruncateReason(t *testing.T) {
 				t.Errorf("TruncateReason(%q) = %q (%d bytes), want %q (%d bytes)", tt.in, got, len(got), tt.want, len(tt.want))
 			}
 			checkTruncateReason(t, tt.in)
+		})
+	}
+}
+
+// TestCutReason: the same cut as TruncateReason, and nothing repaired.
+func TestCutReason(t *testing.T) {
+	tests := []struct {
+		name, in, want string
+	}{
+		{"empty", "", ""},
+		{"short", "bye", "bye"},
+		{"124 ASCII", strings.Repeat("a", 124), strings.Repeat("a", 123)},
+		{"Japanese 126", closetest.Japanese123 + "い", closetest.Japanese123},
+		{"combining mark kept with its base", "a" + strings.Repeat("e\u0301", 41), "a" + strings.Repeat("e\u0301", 40)},
+		{"no boundary: cut between runes", "a" + strings.Repeat("\u0301", 62), "a" + strings.Repeat("\u0301", 61)},
+		{"ill-formed short: not repaired", "ok\xff", "ok\xff"},
+		{"ill-formed long: cut, not repaired", strings.Repeat("\xff", 130), strings.Repeat("\xff", 123)},
+		{"continuation bytes only: one byte kept", strings.Repeat("\x80", 130), "\x80"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := CutReason(tt.in); got != tt.want {
+				t.Errorf("CutReason(%q) = %q (%d bytes), want %q (%d bytes)", tt.in, got, len(got), tt.want, len(tt.want))
+			}
+			checkCutReason(t, tt.in)
 		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"math"
+	"strconv"
 	"strings"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -17,7 +18,7 @@ import (
 // ValidateScriptCode checks code against the rule of the browser's
 // WebSocket.close() method. It returns nil if code is 1000 or in
 // 3000–4999. Otherwise it returns an error that matches [ErrInvalidCode], a
-// [*CodeError] with Script set; [DOMExceptionName] of it is
+// [*CodeError] whose Func is "ValidateScriptCode"; [DOMExceptionName] of it is
 // "InvalidAccessError". The WHATWG WebSockets Standard, close() step 1:
 //
 //	If code is present, but is neither an integer equal to 1000 nor an
@@ -28,10 +29,10 @@ import (
 // instead of wrapping (66536 would become 1000). A script's number that is
 // not an integer is first converted by [ClampCode], as Web IDL does.
 func ValidateScriptCode(code int) error {
-	if code == 1000 || (code >= 3000 && code <= 4999) {
+	if c := Code(code); int(c) == code && c.ValidScript() {
 		return nil
 	}
-	return &CodeError{Code: code, Script: true}
+	return &CodeError{Func: funcValidateScriptCode, Code: code}
 }
 
 // ClampCode converts a JavaScript number to the close code that
@@ -44,7 +45,7 @@ func ValidateScriptCode(code int) error {
 // undici accepts 2999.4. ClampCode follows the standard.
 func ClampCode(f float64) Code {
 	switch {
-	case f != f: // NaN
+	case math.IsNaN(f):
 		return 0
 	case f <= 0:
 		return 0
@@ -73,32 +74,27 @@ func ClampCode(f float64) Code {
 // reason is present, the WebSocket Close message must not have a body"). It
 // says nothing of a reason without a code; wsclose sends code 1000 and the
 // reason then, as whatwg/websockets PR #48 proposes (whatwg/websockets#61
-// discusses the case). Engines differ, as the interop module measured:
-// Chromium 156 reads close(undefined, reason)'s undefined code as 0 and
-// throws "InvalidAccessError"; the undici of Node 20.20.2 drops the reason
-// and sends an empty body.
+// discusses the case). Engines differ, as the interop module measures and
+// its README tables record: Chromium reads close(undefined, reason)'s
+// undefined code as 0 and throws "InvalidAccessError"; Node's undici drops
+// the reason and sends an empty body.
 //
 // Errors match [ErrInvalidCode] or [ErrReasonTooLong], and
 // [DOMExceptionName] gives the exception to throw. On error dst is returned
 // unchanged. AppendScriptClose does not allocate when dst has room for the
 // body.
 func AppendScriptClose(dst []byte, code float64, hasCode bool, reason []uint16) ([]byte, error) {
-	c := StatusNoStatusReceived
-	if hasCode {
-		c = ClampCode(code)
-		if err := ValidateScriptCode(int(c)); err != nil {
-			return dst, err
-		}
+	c, err := scriptCode(code, hasCode)
+	if err != nil {
+		return dst, err
 	}
-	n := ReasonLenUTF16(reason)
+	n, _, cut := scanUTF16(reason)
 	if n > MaxReasonLen {
-		return dst, &ReasonError{Err: ErrReasonTooLong, Len: n, Offset: -1}
+		return dst, &ReasonError{Func: funcValidateReasonUTF16, Err: ErrReasonTooLong, Len: n, Offset: cut}
 	}
-	if !hasCode && n == 0 {
+	c, ok := scriptBodyCode(c, n)
+	if !ok {
 		return dst, nil
-	}
-	if !hasCode {
-		c = StatusNormalClosure
 	}
 	dst = binary.BigEndian.AppendUint16(dst, uint16(c))
 	return appendUTF16(dst, reason), nil
@@ -110,7 +106,7 @@ func AppendScriptClose(dst []byte, code float64, hasCode bool, reason []uint16) 
 // surrogate counts 3 bytes, as U+FFFD. Compare it with [MaxReasonLen] to
 // decide close()'s "SyntaxError". It does not allocate.
 func ReasonLenUTF16(reason []uint16) int {
-	n, _ := scanUTF16(reason)
+	n, _, _ := scanUTF16(reason)
 	return n
 }
 
@@ -118,29 +114,33 @@ func ReasonLenUTF16(reason []uint16) int {
 // units. It returns nil if the reason is at most [MaxReasonLen] bytes once
 // converted ([ReasonLenUTF16]) and has no unpaired surrogate. Otherwise it
 // returns an error that matches [ErrReasonTooLong] (checked first) or
-// [ErrLoneSurrogate]; it is a [*ReasonError] with the index of the first
-// unpaired surrogate as its Offset.
+// [ErrLoneSurrogate]; it is a [*ReasonError] whose Offset is a code unit
+// index: of the first unpaired surrogate, or for a reason too long of the
+// first code unit whose UTF-8 ends past the 123rd byte.
 //
 // Browsers are not strict: WebSocket.close() replaces unpaired surrogates
 // with U+FFFD ([ReasonFromUTF16]) and sends the result. Use this check where
 // a lone surrogate should be reported rather than repaired. It does not
 // allocate for valid input.
 func ValidateReasonUTF16(reason []uint16) error {
-	n, lone := scanUTF16(reason)
+	n, lone, cut := scanUTF16(reason)
 	switch {
 	case n > MaxReasonLen:
-		return &ReasonError{Err: ErrReasonTooLong, Len: n, Offset: -1}
+		return &ReasonError{Func: funcValidateReasonUTF16, Err: ErrReasonTooLong, Len: n, Offset: cut}
 	case lone >= 0:
-		return &ReasonError{Err: ErrLoneSurrogate, Len: n, Offset: lone}
+		return &ReasonError{Func: funcValidateReasonUTF16, Err: ErrLoneSurrogate, Len: n, Offset: lone}
 	}
 	return nil
 }
 
-// scanUTF16 returns the UTF-8 length of reason after USVString conversion
-// and the index of its first unpaired surrogate, or -1 if it has none.
-func scanUTF16(reason []uint16) (n, lone int) {
-	lone = -1
+// scanUTF16 returns the UTF-8 length of reason after USVString conversion,
+// the index of its first unpaired surrogate, or -1 if it has none, and the
+// index of the first code unit whose UTF-8 ends past MaxReasonLen bytes, or
+// len(reason) if none does.
+func scanUTF16(reason []uint16) (n, lone, cut int) {
+	lone, cut = -1, len(reason)
 	for i := 0; i < len(reason); i++ {
+		start := i
 		u := reason[i]
 		switch {
 		case u < 0x80:
@@ -158,8 +158,11 @@ func scanUTF16(reason []uint16) (n, lone int) {
 		default:
 			n += 3
 		}
+		if n > MaxReasonLen && cut == len(reason) {
+			cut = start
+		}
 	}
-	return n, lone
+	return n, lone, cut
 }
 
 func isHighSurrogate(u uint16) bool { return u >= 0xD800 && u <= 0xDBFF }
@@ -203,6 +206,133 @@ func nextUTF16(reason []uint16, i int) (rune, int) {
 		return utf8.RuneError, i + 1
 	}
 	return rune(u), i + 1
+}
+
+// DOMException is the exception that the browser's WebSocket.close() throws,
+// for runtimes that expose that API: [Handshake.ScriptClose] and
+// [Handshake.ScriptCloseUTF16] return one for a code or reason a script may
+// not pass. A runtime throws a DOMException with this Name and Message.
+type DOMException struct {
+	// Name is the DOMException's name: "InvalidAccessError" for the code
+	// (close() step 1) or "SyntaxError" for the reason (step 2), as
+	// [DOMExceptionName] gives it.
+	Name string
+	// Message is the exception's message, worded as browsers word it:
+	// "The close code must be either 1000, or between 3000 and 4999. 1005
+	// is neither." or "The close reason must not be greater than 123 UTF-8
+	// bytes." It is printable ASCII.
+	Message string
+	// Err is the error of the check that failed: a [*CodeError] or a
+	// [*ReasonError].
+	Err error
+}
+
+// Error returns "wsclose: ", the Name, ": " and the Message:
+// "wsclose: SyntaxError: The close reason must not be greater than 123
+// UTF-8 bytes."
+func (e *DOMException) Error() string {
+	if e == nil {
+		return errPrefix + "DOMException"
+	}
+	return errPrefix + e.Name + ": " + e.Message
+}
+
+// String returns the Name, ": " and the Message, as JavaScript's
+// Error.prototype.toString gives a DOMException: "SyntaxError: The close
+// reason must not be greater than 123 UTF-8 bytes." A JavaScript engine that
+// turns a Go value into a string with its String method shows this.
+func (e *DOMException) String() string {
+	if e == nil {
+		return "DOMException"
+	}
+	return e.Name + ": " + e.Message
+}
+
+// Unwrap returns Err, or nil for a nil *DOMException.
+func (e *DOMException) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
+
+// domException wraps err, an error of close()'s checks, in the DOMException
+// that close() throws for it.
+func domException(err error) error {
+	var ce *CodeError
+	if errors.As(err, &ce) {
+		return &DOMException{
+			Name:    DOMExceptionName(err),
+			Message: "The close code must be either 1000, or between 3000 and 4999. " + strconv.Itoa(ce.Code) + " is neither.",
+			Err:     err,
+		}
+	}
+	return &DOMException{
+		Name:    DOMExceptionName(err),
+		Message: "The close reason must not be greater than 123 UTF-8 bytes.",
+		Err:     err,
+	}
+}
+
+// scriptCode is close() step 1: the code of the Close frame (1005 when the
+// script passed none), or the CodeError of a code it may not pass.
+func scriptCode(code float64, hasCode bool) (Code, error) {
+	if !hasCode {
+		return StatusNoStatusReceived, nil
+	}
+	c := ClampCode(code)
+	return c, ValidateScriptCode(int(c))
+}
+
+// scriptBodyCode is close() step 3 for a code checked by scriptCode and a
+// reason of n bytes: whether the Close frame has a body, and the code it
+// begins with (1000 for a reason without a code).
+func scriptBodyCode(c Code, n int) (Code, bool) {
+	switch {
+	case c != StatusNoStatusReceived:
+		return c, true
+	case n == 0:
+		return c, false
+	}
+	return StatusNormalClosure, true
+}
+
+// scriptReason scans a reason given as a JavaScript engine's Go string: it
+// returns its length in bytes of UTF-8 after the USVString conversion, which
+// is len(reason) as a surrogate encoded in 3 bytes (ED A0..BF 80..BF, as
+// WTF-8 and CESU-8 write one) becomes U+FFFD, also 3 bytes. Any other
+// ill-formed UTF-8 gives a [*ReasonError] matching [ErrInvalidUTF8]: no
+// JavaScript string holds it, so it is the caller's mistake and not
+// repaired.
+func scriptReason(reason string) error {
+	for i := 0; i < len(reason); {
+		r, size := utf8.DecodeRuneInString(reason[i:])
+		switch {
+		case r != utf8.RuneError || size > 1:
+			i += size
+		case isEncodedSurrogate(reason[i:]):
+			i += 3
+		default:
+			return &ReasonError{Func: funcValidateReason, Err: ErrInvalidUTF8, Len: len(reason), Offset: i}
+		}
+	}
+	return nil
+}
+
+// appendScriptReason appends reason, checked by scriptReason, with each
+// encoded surrogate replaced by U+FFFD.
+func appendScriptReason(dst []byte, reason string) []byte {
+	for i := 0; i < len(reason); {
+		if isEncodedSurrogate(reason[i:]) {
+			dst = utf8.AppendRune(dst, utf8.RuneError)
+			i += 3
+			continue
+		}
+		_, size := utf8.DecodeRuneInString(reason[i:])
+		dst = append(dst, reason[i:i+size]...)
+		i += size
+	}
+	return dst
 }
 
 // DOMExceptionName returns the name of the DOMException that the browser's

@@ -7,6 +7,7 @@ package wsclose
 
 import (
 	"errors"
+	"math"
 	"strconv"
 	"strings"
 	"unicode/utf16"
@@ -121,7 +122,7 @@ func slowCharLen(s string) int {
 // of the first byte that starts no UTF8-char, and the error.
 func slowValidateReason(s string) (offset int, err error) {
 	if len(s) > 123 {
-		return -1, ErrReasonTooLong
+		return 123, ErrReasonTooLong // the first byte past the limit
 	}
 	for i := 0; i < len(s); {
 		n := slowCharLen(s[i:])
@@ -166,6 +167,31 @@ func slowParsePayload(p []byte) (code int, reason string, err error) {
 // UTF-16 decoder, which replaces unpaired surrogates with U+FFFD.
 func slowFromUTF16(u []uint16) string {
 	return string(utf16.Decode(u))
+}
+
+// slowCutUTF16 returns the index of the first code unit of u (the high half
+// of a pair) whose UTF-8, after the USVString conversion, ends past byte
+// 123, or len(u).
+func slowCutUTF16(u []uint16) int {
+	paired := make([]bool, len(u))
+	for i := 0; i+1 < len(u); i++ {
+		if 0xD800 <= u[i] && u[i] <= 0xDBFF && 0xDC00 <= u[i+1] && u[i+1] <= 0xDFFF && !paired[i] {
+			paired[i], paired[i+1] = true, true
+		}
+	}
+	for i := range u {
+		if i > 0 && paired[i] && paired[i-1] && u[i] >= 0xDC00 {
+			continue // the low half of a pair
+		}
+		end := i + 1
+		if paired[i] {
+			end = i + 2
+		}
+		if len(slowFromUTF16(u[:end])) > 123 {
+			return i
+		}
+	}
+	return len(u)
 }
 
 // slowLoneSurrogate returns the index of the first surrogate code unit that
@@ -283,13 +309,15 @@ type slowHandshake struct {
 	log  []slowFact
 }
 
-// slowFact is one thing that happened: "sent" (a Close body was handed out
-// to send), "received" (a valid Close arrived, with its code and reason),
-// "failed" or "tcp closed".
+// slowFact is one thing that happened: "sent" (Send recorded a Close
+// body), "received" (a valid Close arrived, with its code and reason),
+// "failed" (with its cause), "dropped" (TCP closed with no Close received
+// and no failure) or "tcp closed".
 type slowFact struct {
 	what   string
 	code   int
 	reason string
+	err    error
 }
 
 func (s *slowHandshake) happened(what string) bool {
@@ -318,12 +346,93 @@ func slowBody(code int, reason string) ([]byte, error) {
 	return append([]byte{byte(code >> 8), byte(code)}, reason...), nil
 }
 
-// slowFailure is the Close body that fails the connection after err: 1007
-// for a reason that is not UTF-8, 1002 for the package's other errors
-// (RFC 6455 §7.1.7, §7.4.1), 1011 for anyone else's; the reason is the text
-// of the innermost error whose text begins "wsclose: ", found by
-// unwrapping, or nothing.
+// slowTree lists the errors of err's tree in the order errors.Is visits
+// them: err, then depth first through Unwrap.
+func slowTree(err error) []error {
+	if err == nil {
+		return nil
+	}
+	out := []error{err}
+	switch e := err.(type) {
+	case *Failure:
+		if e == nil {
+			return out // a typed nil describes nothing, and errors.As skips nothing for it
+		}
+	case *CodeError:
+		if e == nil {
+			return out
+		}
+	case *ReasonError:
+		if e == nil {
+			return out
+		}
+	case *PayloadError:
+		if e == nil {
+			return out
+		}
+	}
+	switch u := err.(type) {
+	case interface{ Unwrap() error }:
+		out = append(out, slowTree(u.Unwrap())...)
+	case interface{ Unwrap() []error }:
+		for _, e := range u.Unwrap() {
+			out = append(out, slowTree(e)...)
+		}
+	}
+	return out
+}
+
+// slowFailure is the Close body that fails the connection after err,
+// decided by the first error in err's tree that is a *Failure or the
+// package's own (its type or a sentinel): a *Failure's code (1011 if it may
+// not be sent) and its reason if valid; 1007 for a reason that is not UTF-8
+// and 1002 for the package's other errors (RFC 6455 §7.1.7, §7.4.1), with
+// the error's text less "wsclose: "; 1011 with no reason for anyone else's.
 func slowFailure(err error) []byte {
+	for _, e := range slowTree(err) {
+		f, ok := e.(*Failure)
+		if a, isAs := e.(interface{ As(any) bool }); isAs && !ok {
+			ok = a.As(&f) // errors.As asks an error's As method before unwrapping it
+		}
+		if ok && f != nil {
+			code := int(f.Code)
+			if !slowValid(code) {
+				code = 1011
+			}
+			body := []byte{byte(code >> 8), byte(code)}
+			if _, err := slowValidateReason(f.Reason); err == nil {
+				body = append(body, f.Reason...)
+			}
+			return body
+		}
+		if slowOwn(e) {
+			return append(slowFailureCode(e), strings.TrimPrefix(e.Error(), "wsclose: ")...)
+		}
+	}
+	return slowFailureCode(err)
+}
+
+// slowOwn reports whether e is one of the package's errors itself.
+func slowOwn(e error) bool {
+	switch e := e.(type) {
+	case *CodeError:
+		return e != nil
+	case *ReasonError:
+		return e != nil
+	case *PayloadError:
+		return e != nil
+	}
+	for _, s := range sentinels {
+		if e == s {
+			return true
+		}
+	}
+	return false
+}
+
+// slowFailureCode is the 2-byte code of the failure for err, by the
+// sentinels it matches.
+func slowFailureCode(err error) []byte {
 	code := 1011
 	switch {
 	case errors.Is(err, ErrInvalidUTF8), errors.Is(err, ErrLoneSurrogate):
@@ -332,62 +441,112 @@ func slowFailure(err error) []byte {
 		errors.Is(err, ErrPayloadTooLong), errors.Is(err, ErrReasonTooLong):
 		code = 1002
 	}
-	body := []byte{byte(code >> 8), byte(code)}
-	for e := err; e != nil; e = errors.Unwrap(e) {
-		if strings.HasPrefix(e.Error(), "wsclose: ") {
-			return append(body, e.Error()...)
-		}
+	return []byte{byte(code >> 8), byte(code)}
+}
+
+// closing is the WHATWG readyState CLOSING or CLOSED.
+func (s *slowHandshake) closing() bool { return len(s.log) > 0 }
+
+func (s *slowHandshake) Send(body []byte) error {
+	if s.happened("sent") {
+		return ErrCloseSent
 	}
-	return body
+	if s.happened("tcp closed") {
+		return ErrTransportClosed
+	}
+	if _, _, err := slowParsePayload(body); err != nil {
+		return err
+	}
+	s.note("sent")
+	return nil
 }
 
 func (s *slowHandshake) Close(code Code, reason string) ([]byte, error) {
-	if s.happened("sent") || s.happened("failed") {
+	switch {
+	case s.happened("sent"):
+		return nil, ErrCloseSent
+	case s.happened("tcp closed"):
+		return nil, ErrTransportClosed
+	case s.happened("failed"):
 		return nil, ErrCloseSent
 	}
-	body, err := slowBody(int(code), reason)
-	if err == nil {
-		s.note("sent")
-	}
-	return body, err
+	return slowBody(int(code), reason)
 }
 
-func (s *slowHandshake) Receive(body []byte) ([]byte, bool, error) {
+// ScriptClose is the WHATWG close() method, steps 1 to 6.
+func (s *slowHandshake) ScriptClose(code float64, hasCode bool, reason string) ([]byte, error) {
+	c := 1005
+	if hasCode {
+		c = int(slowClamp(code))
+		if !slowScriptValid(c) {
+			return nil, &DOMException{Name: "InvalidAccessError", Err: ErrInvalidCode}
+		}
+	}
+	if len(reason) > 123 { // a surrogate in 3 bytes becomes U+FFFD, 3 bytes
+		return nil, &DOMException{Name: "SyntaxError", Err: ErrReasonTooLong}
+	}
+	var usv []rune
+	for i := 0; i < len(reason); {
+		r, size := utf8.DecodeRuneInString(reason[i:])
+		switch {
+		case r != utf8.RuneError || size == 3:
+			usv = append(usv, r)
+		case len(reason)-i >= 3 && reason[i] == 0xED && reason[i+1] >= 0xA0 && utf8Tail(reason[i+1]) && utf8Tail(reason[i+2]):
+			usv, size = append(usv, utf8.RuneError), 3
+		default:
+			return nil, ErrInvalidUTF8
+		}
+		i += size
+	}
+	if s.closing() {
+		return nil, nil
+	}
+	switch {
+	case c == 1005 && reason == "":
+		return []byte{}, nil
+	case c == 1005:
+		c = 1000
+	}
+	return append([]byte{byte(c >> 8), byte(c)}, string(usv)...), nil
+}
+
+func (s *slowHandshake) Receive(body []byte) ([]byte, error) {
 	if s.happened("received") || s.happened("failed") {
-		return nil, false, nil // §7.1.5: the first Close counts; §7.1.7: nothing after a failure
+		return nil, nil // §7.1.5: the first Close counts; §7.1.7: nothing after a failure
 	}
 	code, reason, err := slowParsePayload(body)
 	if err != nil {
-		s.note("failed")
+		s.log = append(s.log, slowFact{what: "failed", err: err})
 		if s.happened("sent") {
-			return nil, false, err
+			return nil, err
 		}
-		s.note("sent")
-		return slowFailure(err), true, err
+		return slowFailure(err), err
 	}
 	s.log = append(s.log, slowFact{what: "received", code: code, reason: reason})
 	if s.happened("sent") {
-		return nil, false, nil
+		return nil, nil
 	}
-	s.note("sent")
-	return body[:min(len(body), 2)], true, nil // §5.5.1: echo the status code
+	return append([]byte{}, body[:min(len(body), 2)]...), nil // §5.5.1: echo the status code
 }
 
-func (s *slowHandshake) Fail(err error) ([]byte, bool) {
+func (s *slowHandshake) Fail(err error) []byte {
 	if s.happened("tcp closed") {
-		return nil, false
+		return nil
 	}
-	s.note("failed")
+	s.log = append(s.log, slowFact{what: "failed", err: err})
 	if s.happened("sent") {
-		return nil, false
+		return nil
 	}
-	s.note("sent")
-	return slowFailure(err), true
+	return slowFailure(err)
 }
 
 func (s *slowHandshake) TransportClosed() {
-	if !s.happened("received") {
+	if s.happened("tcp closed") {
+		return
+	}
+	if !s.happened("received") && !s.happened("failed") {
 		s.note("failed") // §7.1.5: closed with no Close received is 1006
+		s.note("dropped")
 	}
 	s.note("tcp closed")
 }
@@ -411,13 +570,34 @@ func (s *slowHandshake) State() State {
 }
 
 func (s *slowHandshake) Event() Event {
-	if s.happened("failed") {
-		return Event{Code: 1006, Failed: true}
+	for _, f := range s.log {
+		if f.what == "failed" {
+			return Event{Code: 1006, Failed: true, Dropped: s.happened("dropped"), Err: f.err}
+		}
 	}
 	for _, f := range s.log {
 		if f.what == "received" {
 			return Event{Code: Code(f.code), Reason: f.reason, WasClean: s.happened("sent")}
 		}
 	}
-	return Event{Code: 1006, Failed: true}
+	return Event{Code: 1006, Failed: true, Dropped: true}
+}
+
+// slowClamp is Web IDL's [Clamp] unsigned short conversion as its steps say
+// it: NaN is 0; clamp to 0–65535; round to the nearest integer, choosing the
+// even one of two equally near.
+func slowClamp(f float64) Code {
+	if math.IsNaN(f) || f <= 0 {
+		return 0
+	}
+	if f >= 65535 {
+		return 65535
+	}
+	floor := math.Floor(f)
+	n := int(floor)
+	switch d := f - floor; {
+	case d > 0.5, d == 0.5 && n%2 == 1:
+		n++
+	}
+	return Code(n)
 }

@@ -38,9 +38,6 @@ var closeEventJS string
 var closeEventRunner = runner{closeEventJS, "runBehaviours"}
 
 const (
-	opText = 0x1
-	opPing = 0x9
-
 	// holdTime is how long the server keeps TCP open after the closing
 	// handshake when a behaviour holds it: longer than Chromium's 2 s.
 	holdTime = 4 * time.Second
@@ -88,8 +85,30 @@ type scriptClose struct {
 	Reason string
 }
 
+// frameFault is a frame no server may send: the client fails the
+// connection with code (RFC 6455 §7.1.7), 1002 for a framing fault and 1007
+// for a text message that is not UTF-8 (§7.4.1, §8.1).
+type frameFault struct {
+	name  string
+	frame []byte // the bytes the server writes
+	code  wsclose.Code
+}
+
+// frameFaults are the frame faults the server plays, one a connection.
+var frameFaults = []frameFault{
+	{"a text frame with RSV1 set", []byte{0xC1, 0x02, 'h', 'i'}, wsclose.StatusProtocolError},                     // §5.2
+	{"a frame with reserved opcode 3", []byte{0x83, 0x02, 'h', 'i'}, wsclose.StatusProtocolError},                 // §5.2
+	{"a ping with FIN=0", []byte{0x09, 0x02, 'h', 'i'}, wsclose.StatusProtocolError},                              // §5.5
+	{"a Close with FIN=0", []byte{0x08, 0x02, 0x03, 0xe8}, wsclose.StatusProtocolError},                           // §5.5
+	{"a ping of 126 bytes", append([]byte{0x89, 126, 0, 126}, make([]byte, 126)...), wsclose.StatusProtocolError}, // §5.5
+	{"a masked text frame", []byte{0x81, 0x82, 1, 2, 3, 4, 'h' ^ 1, 'i' ^ 2}, wsclose.StatusProtocolError},        // §5.1
+	{"a continuation frame with nothing to continue", []byte{0x80, 0x02, 'h', 'i'}, wsclose.StatusProtocolError},  // §5.4
+	{"a text frame that is not UTF-8", []byte{0x81, 0x02, 'h', 0xff}, wsclose.StatusInvalidPayloadData},           // §8.1
+}
+
 // behaviour is one thing the server does on one connection.
 type behaviour struct {
+	fault  *frameFault  // a frame fault the server sends first
 	script *scriptClose // the client starts closing: the server first reads its Close
 	closes [][]byte     // the Close bodies the server sends, in order
 	after  byte         // a frame sent after the Closes: opText, opPing or 0
@@ -98,6 +117,9 @@ type behaviour struct {
 
 func (b behaviour) String() string {
 	var s []string
+	if b.fault != nil {
+		s = append(s, b.fault.name)
+	}
 	if b.script != nil {
 		c := fmt.Sprintf("close(%d)", b.script.Code)
 		switch {
@@ -181,6 +203,11 @@ func closeEventBehaviours(t *testing.T) []behaviour {
 	bs = append(bs,
 		behaviour{end: endDrop},
 		behaviour{end: endReset},
+	)
+	for i := range frameFaults {
+		bs = append(bs, behaviour{fault: &frameFaults[i], end: endReply})
+	}
+	bs = append(bs,
 		behaviour{closes: [][]byte{mustHex("03e8")}, after: opText, end: endReply},
 		behaviour{closes: [][]byte{mustHex("03e8")}, after: opPing, end: endReply},
 		behaviour{closes: [][]byte{mustHex("03e8"), mustHex("03e9")}, end: endLinger},
@@ -252,6 +279,9 @@ func playBehaviour(rc *rawConn, b behaviour) *serverRecord {
 	case endReset:
 		tcp.SetLinger(0)
 		return rec
+	}
+	if b.fault != nil {
+		rc.conn.Write(b.fault.frame)
 	}
 	for _, body := range b.closes {
 		rc.writeFrame(opClose, body)
@@ -330,14 +360,24 @@ func clientModel(t *testing.T, b behaviour) (observation, []bool, bool) {
 	var failures []bool
 	if b.script != nil {
 		body, err := h.Close(b.script.Code, b.script.Reason)
+		if err == nil {
+			err = h.Send(body)
+		}
 		if err != nil {
 			t.Fatalf("%s: Close: %v", b, err)
 		}
 		sent, failures = append(sent, body), append(failures, false)
 	}
+	if b.fault != nil {
+		// The raw client's frame reader finds the fault (frame.fault) and
+		// fails the connection with its code.
+		if body := h.Fail(&wsclose.Failure{Code: b.fault.code, Reason: b.fault.name}); body != nil && h.Send(body) == nil {
+			sent, failures = append(sent, body), append(failures, true)
+		}
+	}
 	for _, body := range b.closes {
-		reply, send, err := h.Receive(body)
-		if send {
+		reply, err := h.Receive(body)
+		if reply != nil && h.Send(reply) == nil {
 			sent, failures = append(sent, reply), append(failures, err != nil)
 		}
 	}
@@ -474,11 +514,17 @@ func TestBrowserCloseEvent(t *testing.T) {
 		fmt.Fprintf(&timing, " %s |", e.name)
 	}
 	timing.WriteString("\n| --- | --- |" + strings.Repeat(" --- |", len(engines)) + "\n")
+	var faults strings.Builder
+	faults.WriteString("| the server sends | wsclose `Handshake` (Client) |")
+	for _, e := range engines {
+		fmt.Fprintf(&faults, " %s |", e.name)
+	}
+	faults.WriteString("\n| --- | --- |" + strings.Repeat(" --- |", len(engines)) + "\n")
 	departures := make([]int, len(engines))
 	var steps []*departure
 	for id, b := range bs {
 		want, failures, closeNow := clientModel(t, b)
-		var cells []string
+		var cells, faultCells []string
 		for i, e := range engines {
 			ev, ok := runs[i].events[id]
 			rec, recOK := runs[i].server.get(id)
@@ -519,6 +565,12 @@ func TestBrowserCloseEvent(t *testing.T) {
 			if b.heldTCP() {
 				cells = append(cells, tcpCloseText(rec))
 			}
+			if b.fault != nil {
+				faultCells = append(faultCells, sentText(got.Sent)+", "+yesNo(got.Error, "error event", "no error event"))
+			}
+		}
+		if b.fault != nil && len(faultCells) == len(engines) {
+			fmt.Fprintf(&faults, "| %s | %s, %s | %s |\n", b.fault.name, sentText(want.Sent), yesNo(want.Error, "error event", "no error event"), strings.Join(faultCells, " | "))
 		}
 		if b.heldTCP() && len(cells) == len(engines) {
 			fmt.Fprintf(&timing, "| %s | %v | %s |\n", b, closeNow, strings.Join(cells, " | "))
@@ -535,6 +587,8 @@ func TestBrowserCloseEvent(t *testing.T) {
 	for _, st := range steps {
 		fmt.Fprintf(&table, "- **%s.** %s\n", st.cite, st.what)
 	}
+	table.WriteString("\nFrame faults: the server sends a frame no server may send, then reads the client's answer and closes TCP. `Handshake`'s raw client fails the connection through `Fail(&wsclose.Failure{Code: ...})` with the code RFC 6455 §7.4.1 gives the fault: 1002 for a framing fault (§5.1, §5.2, §5.4, §5.5), 1007 for a text message that is not UTF-8 (§8.1):\n\n")
+	table.WriteString(faults.String())
 	table.WriteString("\n")
 	table.WriteString("Who closes TCP when the server half-closes it or holds it open after the closing handshake. RFC 6455 §7.1.1: \"the underlying TCP connection, in most normal cases, SHOULD be closed first by the server\"; `CloseTransport()` (after the Close frames, before TCP closes) true means close it now, false that the client waits and its own timer decides:\n\n")
 	checkGenerated(t, "README.md", closeEventBegin, closeEventEnd, table.String()+timing.String())
@@ -544,10 +598,10 @@ var (
 	stepCodeRanges = departure{cite: "RFC 6455 §7.4", what: "§7.4.1 and §7.4.2: codes 0–999 are not used, 1004–1006 and 1015 are reserved and never sent, 1016–2999 are for future RFCs, 5000 and above are undefined; §5.5.1: a Close body begins with \"a status code ... defined in Section 7.4\", so any other code fails the connection (§7.1.7; Autobahn TestSuite 7.9). Chromium accepts and echoes every code but 1005, 1006 and 1015."}
 	stepEcho       = departure{cite: "RFC 6455 §5.5.1", what: "\"When sending a Close frame in response, the endpoint typically echos the status code it received.\" wsclose sends the code alone; sending the reason back as well is allowed."}
 	stepBOM        = departure{cite: "WHATWG close event", what: "WHATWG WebSockets, \"the WebSocket connection is closed\": the close event's reason is the close reason after \"UTF-8 decode without BOM\" (Encoding Standard), which keeps a leading U+FEFF; undici strips every leading U+FEFF."}
-	stepUTF8       = departure{cite: "RFC 6455 §8.1", what: "A reason that is not UTF-8 fails the connection, and §8.1 names no status for it: 1007 (§7.4.1, \"data within a message that was not consistent with the type of the message\") fits it, and Autobahn TestSuite case 7.5.1 takes 1002 as well."}
-	stepFailClose  = departure{cite: "RFC 6455 §7.1.7", what: "\"If The WebSocket Connection is Established prior to the point where the endpoint is required to Fail the WebSocket Connection, the endpoint SHOULD send a Close frame with an appropriate status code (Section 7.4)\": undici closes TCP without one when the Close frame itself is malformed (1 byte, over 125 bytes)."}
+	stepUTF8       = departure{cite: "RFC 6455 §8.1", what: "A close reason or a text message that is not UTF-8 fails the connection, and §8.1 names no status for it: 1007 (§7.4.1, \"data within a message that was not consistent with the type of the message\") fits it, and Autobahn TestSuite case 7.5.1 takes 1002 as well."}
+	stepFailClose  = departure{cite: "RFC 6455 §7.1.7", what: "\"If The WebSocket Connection is Established prior to the point where the endpoint is required to Fail the WebSocket Connection, the endpoint SHOULD send a Close frame with an appropriate status code (Section 7.4)\": the engine closes TCP without one."}
 	stepAfterClose = departure{cite: "RFC 6455 §1.4", what: "\"After sending a control frame indicating the connection should be closed, a peer does not send any further data; after receiving a control frame indicating the connection should be closed, a peer discards any further data received.\" §5.5.1 bars only the sender of a Close from sending data frames after it; nothing makes a frame after the Close, or a second Close, an error for the receiver."}
-	stepErrorEvent = departure{cite: "RFC 6455 §7.2.1", what: "RFC 6455 §7.2.1: \"If at any point the underlying transport layer connection is unexpectedly lost, the client MUST _Fail the WebSocket Connection_\", and WHATWG WebSockets, \"the WebSocket connection is closed\", fires an error event \"if the user agent was required to fail the WebSocket connection\". Both engines close with 1006, not clean, and fire no error event."}
+	stepErrorEvent = departure{cite: "RFC 6455 §7.2.1", what: "RFC 6455 §7.2.1: \"If at any point the underlying transport layer connection is unexpectedly lost, the client MUST _Fail the WebSocket Connection_\", and WHATWG WebSockets, \"the WebSocket connection is closed\", fires an error event \"if the user agent was required to fail the WebSocket connection\". Both engines close with 1006, not clean, and fire no error event. `Handshake` reports such a loss as `Event.Dropped` (with `Failed`): a runtime that matches these engines fires the error event only for `Failed && !Dropped`."}
 )
 
 // departureStep names the kind of a departure of an engine from

@@ -18,8 +18,8 @@ import (
 // is closed when h.CloseTransport says so: at once by a server (RFC 6455
 // §5.5.1, §7.1.1), on a failure by either role (§7.1.7). A client waits for the
 // server to close it, for at most wait, its own timer: Chromium gives up
-// after about 2 s. A frame that cannot be read fails the connection
-// (h.Fail).
+// after about 2 s. A frame that cannot be read or breaks the framing fails
+// the connection (h.Fail) with the code its fault calls for (frame.fault).
 //
 // It returns the read error that ended the wait: nil when this end closed
 // TCP because h said so, io.EOF (or a reset) when the other end closed it
@@ -30,25 +30,34 @@ func closeLoop(rc *rawConn, h *wsclose.Handshake, wait time.Duration) (wsclose.E
 	for !h.CloseTransport() {
 		f, err := rc.readFrame()
 		if err != nil && !transportGone(err) {
-			if body, send := h.Fail(err); send {
-				rc.writeFrame(opClose, body)
-			}
+			sendClose(rc, h, h.Fail(err))
 			continue // CloseTransport is now true
 		}
 		if err != nil {
 			end = err
 			break
 		}
+		if fault := f.fault(rc.client); fault != nil {
+			sendClose(rc, h, h.Fail(fault)) // 1002 for a framing fault, 1007 for text that is not UTF-8
+			continue                        // CloseTransport is now true
+		}
 		if f.opcode != opClose {
 			continue // data after a Close is discarded (§1.4)
 		}
-		if reply, send, _ := h.Receive(f.payload); send {
-			rc.writeFrame(opClose, reply)
-		}
+		reply, _ := h.Receive(f.payload)
+		sendClose(rc, h, reply)
 	}
 	rc.Close()
 	h.TransportClosed()
 	return h.Event(), end
+}
+
+// sendClose writes a Close frame with body, if body is not nil and h.Send
+// records it: the single write point of Close frames.
+func sendClose(rc *rawConn, h *wsclose.Handshake, body []byte) {
+	if body != nil && h.Send(body) == nil {
+		rc.writeFrame(opClose, body)
+	}
 }
 
 // transportGone reports whether a read error means that the connection is
@@ -75,13 +84,13 @@ func Example_serverCloseLoop() {
 	server := &rawConn{conn: serverConn, br: bufio.NewReader(serverConn)}
 	h := wsclose.NewHandshake(wsclose.Server)
 	body, _ := h.Close(wsclose.StatusGoingAway, "restarting")
-	server.writeFrame(opClose, body)
+	sendClose(server, h, body)
 	ev, end := closeLoop(server, h, 2*time.Second)
 	fmt.Printf("server: %+v, ended by %v\n", ev, end)
 	fmt.Println(<-clientDone)
 	// Output:
-	// server: {Code:1001 (going away) Reason: WasClean:true Failed:false}, ended by <nil>
-	// client: {Code:1001 (going away) Reason:restarting WasClean:true Failed:false}, ended by EOF
+	// server: {Code:1001 (going away) Reason: WasClean:true Failed:false Dropped:false Err:<nil>}, ended by <nil>
+	// client: {Code:1001 (going away) Reason:restarting WasClean:true Failed:false Dropped:false Err:<nil>}, ended by EOF
 }
 
 // A client closes the connection: the server echoes the code and closes
@@ -105,11 +114,11 @@ func Example_clientCloseLoop() {
 		client := &rawConn{conn: clientConn, br: bufio.NewReader(clientConn), client: true}
 		h := wsclose.NewHandshake(wsclose.Client)
 		body, _ := h.Close(wsclose.StatusNormalClosure, "bye")
-		client.writeFrame(opClose, body)
+		sendClose(client, h, body)
 		ev, end := closeLoop(client, h, 2*time.Second)
 		fmt.Printf("client: %+v, ended by %v\n", ev, end)
 	}
 	// Output:
-	// client: {Code:1000 (normal closure) Reason: WasClean:true Failed:false}, ended by EOF
-	// client: {Code:1006 (abnormal closure) Reason: WasClean:false Failed:true}, ended by <nil>
+	// client: {Code:1000 (normal closure) Reason: WasClean:true Failed:false Dropped:false Err:<nil>}, ended by EOF
+	// client: {Code:1006 (abnormal closure) Reason: WasClean:false Failed:true Dropped:false Err:wsclose: invalid close code 1005: reported only, never sent}, ended by <nil>
 }

@@ -146,7 +146,7 @@ func runRaw(rc *rawConn, c handshakeCase) rawRun {
 		if err != nil {
 			panic(err) // the cases hold only sendable codes and reasons
 		}
-		rc.writeFrame(opClose, body)
+		sendClose(rc, h, body)
 	}
 	ev, end := closeLoop(rc, h, closeWait)
 	return rawRun{ev, end}
@@ -176,18 +176,27 @@ func closeBodies(fs []frame) [][]byte {
 // wantEvent is the close event RFC 6455 gives the raw endpoint, which sent
 // a Close in every case, once the peer sent the Close frames in peerSent:
 // the first one's code and reason, clean (§7.1.4–§7.1.6); 1006 and failed
-// if there is none or it does not parse (§7.1.5, §7.1.7).
+// if there is none (Dropped) or it does not parse (the parse error as Err)
+// (§7.1.5, §7.1.7).
 func wantEvent(peerSent [][]byte) wsclose.Event {
-	failed := wsclose.Event{Code: wsclose.StatusAbnormalClosure, Failed: true}
 	if len(peerSent) == 0 {
-		return failed
+		return wsclose.Event{Code: wsclose.StatusAbnormalClosure, Failed: true, Dropped: true}
 	}
 	code, reason, err := wsclose.ParsePayload(peerSent[0])
 	if err != nil {
-		return failed
+		return wsclose.Event{Code: wsclose.StatusAbnormalClosure, Failed: true, Err: err}
 	}
 	return wsclose.Event{Code: code, Reason: string(reason), WasClean: true}
 }
+
+// sameFailure compares the causes of two failures by the Close body each
+// fails the connection with.
+var sameFailure = cmp.Comparer(func(a, b error) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return bytes.Equal(wsclose.AppendFailure(nil, a), wsclose.AppendFailure(nil, b))
+})
 
 // rawFirstSent returns the first Close body the raw endpoint sent: its own
 // Close, or its answer to the peer's first Close, which a Handshake in the
@@ -201,8 +210,8 @@ func rawFirstSent(c handshakeCase, peerSent [][]byte) ([]byte, bool) {
 	if len(peerSent) == 0 {
 		return nil, false
 	}
-	reply, send, _ := wsclose.NewHandshake(c.rawRole()).Receive(peerSent[0])
-	return reply, send
+	reply, _ := wsclose.NewHandshake(c.rawRole()).Receive(peerSent[0])
+	return reply, reply != nil
 }
 
 // conforming plays the case between two Handshakes in memory and returns
@@ -213,21 +222,23 @@ func conforming(c handshakeCase) (sent [][]byte, ev wsclose.Event) {
 	var toPeer, toRaw [][]byte
 	if c.who != peerCloses {
 		body, _ := raw.Close(c.rawClose())
+		raw.Send(body)
 		toPeer = append(toPeer, body)
 	}
 	if c.who != rawCloses {
 		body, _ := peer.Close(wsclose.Code(c.code), c.reason)
+		peer.Send(body)
 		toRaw, sent = append(toRaw, body), append(sent, body)
 	}
 	for len(toPeer)+len(toRaw) > 0 {
 		if len(toPeer) > 0 {
-			if reply, send, _ := peer.Receive(toPeer[0]); send {
+			if reply, _ := peer.Receive(toPeer[0]); reply != nil && peer.Send(reply) == nil {
 				toRaw, sent = append(toRaw, reply), append(sent, reply)
 			}
 			toPeer = toPeer[1:]
 		}
 		if len(toRaw) > 0 {
-			if reply, send, _ := raw.Receive(toRaw[0]); send {
+			if reply, _ := raw.Receive(toRaw[0]); reply != nil && raw.Send(reply) == nil {
 				toPeer = append(toPeer, reply)
 			}
 			toRaw = toRaw[1:]
@@ -395,7 +406,7 @@ func TestPeerHandshake(t *testing.T) {
 				t.Fatalf("%s %s: %v", p.name, c, err)
 			}
 			sent := closeBodies(pr.conn.frames())
-			if diff := cmp.Diff(wantEvent(sent), rr.ev); diff != "" {
+			if diff := cmp.Diff(wantEvent(sent), rr.ev, sameFailure); diff != "" {
 				t.Errorf("%s %s: raw endpoint's event mismatch (-want +got):\n%s", p.name, c, diff)
 			}
 			checkRawTCP(t, p, c, rr)

@@ -17,10 +17,17 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/wsclose/wsclose"
 )
 
 const (
-	opClose = 0x8
+	opText   = 0x1
+	opBinary = 0x2
+	opClose  = 0x8
+	opPing   = 0x9
+	opPong   = 0xA
 
 	// ioTimeout bounds every exchange with a peer, so that no test hangs.
 	ioTimeout = 3 * time.Second
@@ -167,6 +174,43 @@ func (c *rawConn) writeFrame(opcode byte, payload []byte) error {
 type frame struct {
 	opcode  byte
 	payload []byte
+	fin     bool
+	rsv     byte // the RSV1–RSV3 bits, in place
+	masked  bool
+}
+
+// maxFrameLen is the largest payload readFrame reads: the peers' messages
+// in these tests are small, and a length of 2 GiB is an error, not an
+// allocation.
+const maxFrameLen = 1 << 20
+
+// fault returns the failure with which RFC 6455 says the endpoint that read
+// f fails the connection (as a client when byClient), or nil: 1002 for a
+// framing fault, 1007 for a text frame that is not UTF-8 (§8.1). The raw
+// endpoint keeps no fragmentation state, so a text frame is checked only
+// when it is a whole message.
+func (f frame) fault(byClient bool) error {
+	fail := func(code wsclose.Code, reason string) error {
+		return &wsclose.Failure{Code: code, Reason: reason, Err: fmt.Errorf("frame opcode %#x, fin %v, rsv %#x, masked %v, %d bytes", f.opcode, f.fin, f.rsv, f.masked, len(f.payload))}
+	}
+	control := f.opcode&0x8 != 0
+	switch {
+	case f.rsv != 0: // §5.2: no extension was negotiated
+		return fail(wsclose.StatusProtocolError, "reserved bit set")
+	case f.opcode > opBinary && f.opcode != opClose && f.opcode != opPing && f.opcode != opPong: // §5.2
+		return fail(wsclose.StatusProtocolError, "reserved opcode")
+	case control && !f.fin: // §5.5
+		return fail(wsclose.StatusProtocolError, "fragmented control frame")
+	case control && len(f.payload) > wsclose.MaxPayloadLen: // §5.5
+		return fail(wsclose.StatusProtocolError, "control frame over 125 bytes")
+	case byClient && f.masked: // §5.1
+		return fail(wsclose.StatusProtocolError, "masked frame from the server")
+	case !byClient && !f.masked: // §5.1
+		return fail(wsclose.StatusProtocolError, "unmasked frame from the client")
+	case f.opcode == opText && f.fin && !utf8.Valid(f.payload): // §8.1
+		return fail(wsclose.StatusInvalidPayloadData, "text is not UTF-8")
+	}
+	return nil
 }
 
 // readFrame reads one frame, unmasking it if it was masked.
@@ -190,8 +234,8 @@ func (c *rawConn) readFrame() (frame, error) {
 		}
 		n = binary.BigEndian.Uint64(b[:])
 	}
-	if n > 1<<20 {
-		return frame{}, fmt.Errorf("frame of %d bytes", n)
+	if n > maxFrameLen {
+		return frame{}, &wsclose.Failure{Code: wsclose.StatusMessageTooBig, Err: fmt.Errorf("frame of %d bytes", n)}
 	}
 	var key [4]byte
 	masked := h[1]&0x80 != 0
@@ -209,7 +253,7 @@ func (c *rawConn) readFrame() (frame, error) {
 			p[i] ^= key[i%4]
 		}
 	}
-	return frame{opcode: h[0] & 0x0F, payload: p}, nil
+	return frame{opcode: h[0] & 0x0F, payload: p, fin: h[0]&0x80 != 0, rsv: h[0] & 0x70, masked: masked}, nil
 }
 
 // readClose reads frames until a Close frame and returns its payload,
