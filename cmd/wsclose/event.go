@@ -38,7 +38,8 @@ JSON: {"role", "steps": [{"body" (hex; null for none), "verdict"
 ("accepted", "refused", "ignored" or "tcp lost"), "refused" (why; "" when
 not), "reply" (the Close body sent back, hex; null when none),
 "close_transport" (this end should close TCP now), "state"}], "tcp", "event":
-{"code", "reason", "was_clean", "error_event"}, "engines": [...], "exit"}.
+{"code", "reason", "was_clean", "error_event", "dropped"}, "engines": [...],
+"exit"}.
 
 Examples:
   wsclose event 03e84f4b
@@ -80,6 +81,7 @@ type closeEventJSON struct {
 	Reason     string `json:"reason"`
 	WasClean   bool   `json:"was_clean"`
 	ErrorEvent bool   `json:"error_event"`
+	Dropped    bool   `json:"dropped"` // TCP lost before any Close, no other failure (Event.Dropped)
 }
 
 // eventResult is event's output.
@@ -192,7 +194,7 @@ func runEvent(args []string, roleName string) (result, error) {
 	}
 	h.TransportClosed()
 	ev := h.Event()
-	res.Event = closeEventJSON{Code: int(ev.Code), Reason: ev.Reason, WasClean: ev.WasClean, ErrorEvent: ev.Failed}
+	res.Event = closeEventJSON{Code: int(ev.Code), Reason: ev.Reason, WasClean: ev.WasClean, ErrorEvent: ev.Failed, Dropped: ev.Dropped}
 	if role == wsclose.Client {
 		res.Engines = engineDepartures(bodies, args, first, afterFirst, ev)
 	}
@@ -315,7 +317,10 @@ func (r *eventResult) writeText(w *bytes.Buffer) {
 	if r.TCP != "lost" {
 		fields = append(fields, field{"tcp", r.TCP})
 	}
-	if r.Event.ErrorEvent {
+	switch {
+	case r.Event.Dropped:
+		fields = append(fields, field{"error", `an "error" event fires first: TCP was lost before any Close, a failure (RFC 6455 §7.2.1); Event.Dropped says it was nothing else`})
+	case r.Event.ErrorEvent:
 		fields = append(fields, field{"error", `an "error" event fires first: the connection failed`})
 	}
 	fields = append(fields, field{"close", fmt.Sprintf("code %v, reason %s, wasClean %v", wsclose.Code(r.Event.Code), quote(r.Event.Reason), r.Event.WasClean)})

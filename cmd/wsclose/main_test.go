@@ -575,6 +575,7 @@ func TestEvent(t *testing.T) {
 		Reason     string `json:"reason"`
 		WasClean   bool   `json:"was_clean"`
 		ErrorEvent bool   `json:"error_event"`
+		Dropped    bool   `json:"dropped"`
 	}
 	type result struct {
 		Steps []step `json:"steps"`
@@ -595,46 +596,46 @@ func TestEvent(t *testing.T) {
 		engines []string // a part of each departure listed, in order
 	}{
 		{"a Close with a reason", []string{"03e84f4b"},
-			result{[]step{{sp("03e84f4b"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "OK", true, false}},
+			result{[]step{{sp("03e84f4b"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "OK", true, false, false}},
 			[]string{"Chromium echoes the code and the reason", "about 2 s"}},
 		{"an empty Close", []string{""},
-			result{[]step{{sp(""), "accepted", sp(""), false, "closing"}}, event{1005, "", true, false}},
+			result{[]step{{sp(""), "accepted", sp(""), false, "closing"}}, event{1005, "", true, false, false}},
 			[]string{"about 2 s"}},
 		{"TCP lost", []string{"none"},
-			result{[]step{{nil, "tcp lost", nil, false, "closed"}}, event{1006, "", false, true}},
+			result{[]step{{nil, "tcp lost", nil, false, "closed"}}, event{1006, "", false, true, true}},
 			[]string{"fire no error event when TCP is lost"}},
 		{"a reason that is not UTF-8", []string{"03e8ff"},
-			result{[]step{{sp("03e8ff"), "refused", failReply("03e8ff"), true, "closing"}}, event{1006, "", false, true}},
+			result{[]step{{sp("03e8ff"), "refused", failReply("03e8ff"), true, "closing"}}, event{1006, "", false, true, false}},
 			[]string{"Chromium fails a reason that is not UTF-8 with 1002"}},
 		{"a 1-byte body", []string{"03"},
-			result{[]step{{sp("03"), "refused", failReply("03"), true, "closing"}}, event{1006, "", false, true}},
+			result{[]step{{sp("03"), "refused", failReply("03"), true, "closing"}}, event{1006, "", false, true, false}},
 			[]string{"undici closes TCP without sending a Close"}},
 		{"a Close, then TCP lost", []string{"03e8", "none"},
-			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {nil, "tcp lost", nil, false, "closed"}}, event{1000, "", true, false}},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {nil, "tcp lost", nil, false, "closed"}}, event{1000, "", true, false, false}},
 			nil},
 		{"an unassigned code", []string{"0bb7"},
-			result{[]step{{sp("0bb7"), "refused", failReply("0bb7"), true, "closing"}}, event{1006, "", false, true}},
+			result{[]step{{sp("0bb7"), "refused", failReply("0bb7"), true, "closing"}}, event{1006, "", false, true, false}},
 			[]string{"Chromium accepts code 2999"}},
 		{"1005 on the wire: no Chromium departure", []string{"03ed"},
-			result{[]step{{sp("03ed"), "refused", failReply("03ed"), true, "closing"}}, event{1006, "", false, true}},
+			result{[]step{{sp("03ed"), "refused", failReply("03ed"), true, "closing"}}, event{1006, "", false, true, false}},
 			nil},
 		{"a second Close", []string{"03e8", "03e9"},
-			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {sp("03e9"), "ignored", nil, false, "closing"}}, event{1000, "", true, false}},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {sp("03e9"), "ignored", nil, false, "closing"}}, event{1000, "", true, false, false}},
 			[]string{"any frame after the Close", "about 2 s"}},
 		{"a Close after TCP lost", []string{"03e8", "none", "03e9"},
-			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {nil, "tcp lost", nil, false, "closed"}, {sp("03e9"), "ignored", nil, false, "closed"}}, event{1000, "", true, false}},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}, {nil, "tcp lost", nil, false, "closed"}, {sp("03e9"), "ignored", nil, false, "closed"}}, event{1000, "", true, false, false}},
 			nil},
 		{"a leading BOM", []string{"03e8efbbbf6869"},
-			result{[]step{{sp("03e8efbbbf6869"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "\uFEFFhi", true, false}},
+			result{[]step{{sp("03e8efbbbf6869"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "\uFEFFhi", true, false, false}},
 			[]string{"Chromium echoes the code and the reason", `undici strips the leading BOM: its reason is "hi"`, "about 2 s"}},
 		{"a whole frame", []string{"8882 37fa213d 3412"},
-			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "", true, false}},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), false, "closing"}}, event{1000, "", true, false, false}},
 			[]string{"about 2 s"}},
 		{"a server", []string{"--role", "server", "03e8"},
-			result{[]step{{sp("03e8"), "accepted", sp("03e8"), true, "closing"}}, event{1000, "", true, false}},
+			result{[]step{{sp("03e8"), "accepted", sp("03e8"), true, "closing"}}, event{1000, "", true, false, false}},
 			nil},
 		{"a server, --role=", []string{"--role=server", "none"},
-			result{[]step{{nil, "tcp lost", nil, false, "closed"}}, event{1006, "", false, true}},
+			result{[]step{{nil, "tcp lost", nil, false, "closed"}}, event{1006, "", false, true, true}},
 			nil},
 	}
 	for _, tt := range tests {
