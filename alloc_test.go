@@ -22,6 +22,7 @@ func TestAllocations(t *testing.T) {
 	}
 	var h Handshake // reset before each call: NewHandshake itself allocates
 	failure := fmt.Errorf("reading frame: %w", &Failure{Code: StatusProtocolError, Reason: "reserved bit set", Err: io.ErrUnexpectedEOF})
+	asFailure := error(preparedFault{&Failure{Code: StatusProtocolError, Reason: "RSV1 set"}})
 	tests := []struct {
 		name string
 		max  float64
@@ -51,6 +52,9 @@ func TestAllocations(t *testing.T) {
 		{"FailureCode/Failure", 0, func(_ inputClass, _ []uint16, _ []byte) { _ = FailureCode(failure) }},
 		{"FailureReason/Failure", 0, func(_ inputClass, _ []uint16, _ []byte) { _ = FailureReason(failure) }},
 		{"FailureReason/sentinel", 0, func(_ inputClass, _ []uint16, _ []byte) { _ = FailureReason(ErrInvalidUTF8) }},
+		// Asking an As method for a *Failure: the pointer it fills escapes.
+		{"AppendFailure/As", 1, func(_ inputClass, _ []uint16, _ []byte) { _ = AppendFailure(dst, asFailure) }},
+		{"FailureCode/As", 1, func(_ inputClass, _ []uint16, _ []byte) { _ = FailureCode(asFailure) }},
 		// Receive keeps the body in the Handshake's own storage and returns
 		// the echo from there: no allocation, whatever the reason's length.
 		{"Handshake.Receive", 0, func(_ inputClass, _ []uint16, p []byte) {
@@ -92,4 +96,18 @@ func TestAllocations(t *testing.T) {
 			}
 		}
 	}
+}
+
+// preparedFault gives a *Failure made beforehand through its As method, so
+// that only wsclose's own allocations are counted.
+type preparedFault struct{ f *Failure }
+
+func (e preparedFault) Error() string { return "peer: fault" }
+
+func (e preparedFault) As(target any) bool {
+	if f, ok := target.(**Failure); ok {
+		*f = e.f
+		return true
+	}
+	return false
 }

@@ -281,7 +281,12 @@ func (f *Failure) sentReason() string {
 //     elsewhere, unless such an error matches one of the sentinels above
 //     through an Is method of its own.
 func FailureCode(err error) Code {
-	if own := ownError(err); own != nil {
+	return failureCode(err, ownError(err))
+}
+
+// failureCode is FailureCode of err, whose ownError is own.
+func failureCode(err, own error) Code {
+	if own != nil {
 		if f, ok := own.(*Failure); ok {
 			return f.sentCode()
 		}
@@ -308,7 +313,8 @@ func FailureCode(err error) Code {
 // An implementation may put its own name before it; the result is printable
 // ASCII of at most [MaxReasonLen] bytes, except a *Failure's Reason, which
 // is valid UTF-8 of at most 123 bytes. It does not allocate for a sentinel
-// or a *Failure.
+// or a *Failure in the tree; one found through an As method costs one
+// allocation.
 func FailureReason(err error) string {
 	switch own := ownError(err).(type) {
 	case *Failure:
@@ -347,14 +353,17 @@ func FailureReason(err error) string {
 // [ErrCloseSent] and [ErrTransportClosed], which are no protocol fault,
 // give 1011 with their text. The
 // result always passes [ParsePayload]. AppendFailure never fails, and does
-// not allocate when dst has room for the body.
+// not allocate when dst has room for the body, except that asking an
+// error's As method for a *Failure costs one allocation (the pointer it
+// fills escapes), besides what the As method itself allocates.
 func AppendFailure(dst []byte, err error) []byte {
-	code := FailureCode(err)
+	own := ownError(err)
+	code := failureCode(err, own)
 	if code == 0 {
 		code = StatusInternalError
 	}
 	dst = binary.BigEndian.AppendUint16(dst, uint16(code))
-	switch own := ownError(err).(type) {
+	switch own := own.(type) {
 	case *Failure:
 		dst = append(dst, own.sentReason()...)
 	case error:

@@ -244,7 +244,7 @@ func (h *Handshake) Send(body []byte) error {
 // [ErrTransportClosed]. After a
 // Close was received and before the reply was sent, it returns the body,
 // which the writer may send as the reply instead of the echo. Close changes
-// nothing.
+// nothing: until Send takes a body, another call returns another one.
 func (h *Handshake) Close(code Code, reason string) ([]byte, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -467,7 +467,11 @@ func (h *Handshake) Event() Event {
 // failure, TCP closed: nothing to send), else the body of the Close frame
 // that starts the closing handshake, which the writer sends through
 // [Handshake.Send]: empty with neither code nor reason, else the code (1000
-// for a reason alone, see [AppendScriptClose]) and the reason.
+// for a reason alone, see [AppendScriptClose]) and the reason. Nothing is
+// recorded until Send: with a writer that sends later (a queue), a second
+// close() before then returns a second body, and Send refuses it
+// ([ErrCloseSent]), so one Close reaches the wire; a runtime that wants
+// readyState CLOSING at once calls Send before it queues the body.
 //
 // A Handshake starts at an open connection. While the opening handshake is
 // still under way (readyState CONNECTING), close() is to "fail the
