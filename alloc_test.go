@@ -69,6 +69,10 @@ func TestAllocations(t *testing.T) {
 			h.TransportClosed()
 			_ = h.State()
 		}},
+		{"Handshake.Reset+Receive", 0, func(_ inputClass, _ []uint16, p []byte) {
+			h.Reset(Client)
+			_, _ = h.Receive(p)
+		}},
 		{"Handshake.ReceivedClose", 0, func(_ inputClass, _ []uint16, p []byte) {
 			h = Handshake{role: Server}
 			_, _ = h.Receive(p)

@@ -406,3 +406,22 @@ func ExampleEvent_dropped() {
 	// Output:
 	// code 1006, failed true, dropped true, error event false
 }
+
+func ExampleHandshake_Reset() {
+	// An implementation keeps the Handshake by value in its connection type
+	// and sets it up with Reset: no allocation of its own, and a pooled
+	// connection starts over the same way.
+	type conn struct {
+		hs wsclose.Handshake
+		// ... the implementation's own fields
+	}
+	c := new(conn)
+	c.hs.Reset(wsclose.Server)
+	reply, _ := c.hs.Receive([]byte{0x03, 0xe8})
+	fmt.Println(c.hs.Role(), c.hs.Send(reply), c.hs.CloseTransport())
+	c.hs.Reset(wsclose.Client)
+	fmt.Println(c.hs.Role(), c.hs.State())
+	// Output:
+	// server <nil> true
+	// client open
+}

@@ -831,6 +831,11 @@ func checkHandshake(t *testing.T, role Role, ops []hsOp) {
 			final = &ev
 		}
 	}
+	// Reset makes it a new connection again, whatever it went through.
+	h.Reset(role)
+	if fresh := NewHandshake(role); !sameSnapshot(snapshot(h), snapshot(fresh)) || h.Sent() || h.Received() || h.Failed() || h.Role() != role {
+		t.Fatalf("%v: after Reset %+v, want %+v as NewHandshake gives", role, snapshot(h), snapshot(fresh))
+	}
 }
 
 // checkAccessors checks that Sent, Received and Failed agree with the

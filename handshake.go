@@ -155,7 +155,19 @@ func NewHandshake(r Role) *Handshake {
 	return &Handshake{role: r}
 }
 
-// Role returns the end given to [NewHandshake].
+// Reset makes h the closing handshake of a new, open connection at the given
+// end, as [NewHandshake] makes one, and forgets all h recorded. With it a
+// Handshake embedded by value in an implementation's connection type, or
+// reused for a pooled connection, needs no allocation of its own (a
+// Handshake may not be copied, so *h = *NewHandshake(r) is not the way).
+// Reset is for a Handshake no other goroutine is using.
+func (h *Handshake) Reset(r Role) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.role, h.sent, h.received, h.failed, h.dropped, h.closed, h.err, h.n = r, false, false, false, false, false, nil, 0
+}
+
+// Role returns the end given to [NewHandshake] or [Handshake.Reset].
 func (h *Handshake) Role() Role {
 	h.mu.Lock()
 	defer h.mu.Unlock()
