@@ -1,12 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"math"
 	"math/big"
 	"strconv"
@@ -39,22 +36,19 @@ and \u{X...} stand for UTF-16 code units and code points, so that a lone
 surrogate can be passed (\uD800), and \\ for a backslash. A REASON that
 begins with "-" needs "--" before the arguments.
 
-JSON: {"call", "code" (what close() sees; null without one), "reason" (as
-sent, UTF-8; null when none or when over 123 bytes), "reason_bytes",
-"exception" ("" when close() returns, else "InvalidAccessError" or
-"SyntaxError"), "hex" (the Close body sent; null when it throws), "error",
-"exit"}.
+"code" is what close() sees (null without one), "reason" the reason as sent,
+UTF-8 (null when none or when over 123 bytes), "exception" null when close()
+returns, else InvalidAccessError or SyntaxError, "hex" the Close body sent
+(null when it throws).
 
 Examples:
   wsclose check 2999.5
   wsclose check undefined bye
   wsclose check 1000 '\uD800'
 `,
-	minArgs: 0,
+	fields:  []string{"call", "code", "reason", "reason_bytes", "exception", "hex"},
 	maxArgs: 2,
-	setup: func(fs *flag.FlagSet) func([]string, io.Reader) (result, error) {
-		return runCheck
-	},
+	run:     runCheck,
 }
 
 // checkResult is check's output.
@@ -63,7 +57,7 @@ type checkResult struct {
 	Code        *int    `json:"code"`
 	Reason      *string `json:"reason"`
 	ReasonBytes int     `json:"reason_bytes"`
-	Exception   string  `json:"exception"`
+	Exception   *string `json:"exception"`
 	Hex         *string `json:"hex"`
 
 	codeNote   string // how close() came to the code
@@ -73,7 +67,8 @@ type checkResult struct {
 	status
 }
 
-func runCheck(args []string, _ io.Reader) (result, error) {
+func runCheck(inv *invocation) (result, error) {
+	args := inv.args
 	var (
 		code    float64
 		hasCode bool
@@ -83,9 +78,9 @@ func runCheck(args []string, _ io.Reader) (result, error) {
 	if len(args) > 0 && args[0] != "undefined" {
 		f, ok := parseNumber(args[0])
 		if !ok {
-			return nil, invalid("CODE must be a JavaScript number, such as 1000, 2999.5, 0x3e8 or -1e999, or undefined; not %s", excerpt(args[0]))
+			return nil, unreadable("CODE must be a JavaScript number, such as 1000, 2999.5, 0x3e8 or -1e999, or undefined; not %s", excerpt(args[0]))
 		}
-		code, hasCode, literal = f, true, clip(args[0])
+		code, hasCode, literal = f, true, clipN(args[0], maxQuoted)
 	}
 	res := &checkResult{}
 	if len(args) == 2 {
@@ -109,7 +104,9 @@ func runCheck(args []string, _ io.Reader) (result, error) {
 		c := wsclose.ClampCode(code)
 		n := int(c)
 		res.Code = &n
-		if code != float64(c) {
+		if math.IsNaN(code) {
+			res.codeNote = ", from NaN: Web IDL [Clamp] converts NaN to 0"
+		} else if code != float64(c) {
 			res.codeNote = fmt.Sprintf(", from %s: Web IDL [Clamp] clamps to 0–65535 and rounds half to even", literal)
 		}
 	case len(units) > 0:
@@ -120,7 +117,7 @@ func runCheck(args []string, _ io.Reader) (result, error) {
 
 	body, err := wsclose.AppendScriptClose(nil, code, hasCode, units)
 	if err != nil {
-		res.Exception = wsclose.DOMExceptionName(err)
+		res.Exception = ptr(wsclose.DOMExceptionName(err))
 		switch {
 		case errors.Is(err, wsclose.ErrInvalidCode):
 			res.why = fmt.Sprintf("close() takes only 1000 or 3000–4999, not %d (WHATWG WebSockets Standard, close() step 1)", *res.Code)
@@ -128,10 +125,10 @@ func runCheck(args []string, _ io.Reader) (result, error) {
 			res.why = fmt.Sprintf("the reason is %s of UTF-8; close() takes at most 123 (WHATWG WebSockets Standard, close() step 2)", byteCount(res.ReasonBytes))
 		}
 		return res, &failure{
-			exit:   exitInvalid,
+			exit:   exitRule,
 			offset: -1,
-			msg:    fmt.Sprintf("%s throws %s: %s", res.Call, res.Exception, res.why),
-			brief:  fmt.Sprintf("%s throws %s", res.Call, res.Exception),
+			msg:    fmt.Sprintf("%s throws %s: %s", res.Call, *res.Exception, res.why),
+			brief:  fmt.Sprintf("%s throws %s", res.Call, *res.Exception),
 		}
 	}
 	h := hex.EncodeToString(body)
@@ -139,30 +136,28 @@ func runCheck(args []string, _ io.Reader) (result, error) {
 	return res, nil
 }
 
-func (r *checkResult) writeText(w *bytes.Buffer) {
-	var fields []field
-	if r.Exception != "" {
-		fields = append(fields, field{"throws", r.Call + " throws " + r.Exception})
-	} else {
-		fields = append(fields, field{"ok", r.Call + " sends a Close frame"})
+func (r *checkResult) rows() [][]string {
+	fields := [][]string{{"ok", r.Call + " sends a Close frame"}}
+	if r.Exception != nil {
+		fields = [][]string{{"throws", r.Call + " throws " + *r.Exception}}
 	}
 	switch {
 	case r.Code != nil:
-		fields = append(fields, field{"code", wsclose.Code(*r.Code).String() + r.codeNote})
+		fields = append(fields, []string{"code", wsclose.Code(*r.Code).String() + r.codeNote})
 	default:
-		fields = append(fields, field{"code", "none: the body is empty, and the peer reports 1005 (no status received)"})
+		fields = append(fields, []string{"code", "none: the body is empty, and the peer reports 1005 (no status received)"})
 	}
 	if r.Reason != nil {
-		fields = append(fields, field{"reason", quote(*r.Reason) + " (" + byteCount(r.ReasonBytes) + r.reasonNote + ")"})
+		fields = append(fields, []string{"reason", quote(*r.Reason) + " (" + byteCount(r.ReasonBytes) + r.reasonNote + ")"})
 	} else if r.ReasonBytes > 0 {
-		fields = append(fields, field{"reason", byteCount(r.ReasonBytes) + r.reasonNote})
+		fields = append(fields, []string{"reason", byteCount(r.ReasonBytes) + r.reasonNote})
 	}
 	if r.Hex != nil {
-		fields = append(fields, field{"hex", *r.Hex})
+		fields = append(fields, []string{"hex", *r.Hex})
 	} else {
-		fields = append(fields, field{"why", r.why})
+		fields = append(fields, []string{"why", r.why})
 	}
-	writeFields(w, fields)
+	return fields
 }
 
 // callText writes the call as a script would: the code as typed, and the
@@ -237,7 +232,7 @@ func parseReason(s string) ([]uint16, error) {
 		r, size := utf8.DecodeRuneInString(s[i:])
 		switch {
 		case r == utf8.RuneError && size == 1:
-			return nil, invalidAt(i, `REASON is not valid UTF-8 at offset %d; write a lone surrogate as \uD800`, i)
+			return nil, unreadableAt(i, `REASON is not valid UTF-8 at offset %d; write a lone surrogate as \uD800`, i)
 		case r != '\\':
 			units = utf16.AppendRune(units, r)
 			i += size
@@ -252,7 +247,7 @@ func parseReason(s string) ([]uint16, error) {
 			end := strings.IndexByte(rest, '}')
 			v, err := strconv.ParseUint(rest[2:max(end, 2)], 16, 32)
 			if end < 3 || end > 8 || err != nil || v > unicode.MaxRune {
-				return nil, invalidAt(i, `REASON has a bad \u{...} escape at offset %d: it takes 1 to 6 hex digits, at most 10FFFF`, i)
+				return nil, unreadableAt(i, `REASON has a bad \u{...} escape at offset %d: it takes 1 to 6 hex digits, at most 10FFFF`, i)
 			}
 			if utf16.IsSurrogate(rune(v)) {
 				units = append(units, uint16(v))
@@ -263,12 +258,12 @@ func parseReason(s string) ([]uint16, error) {
 		case strings.HasPrefix(rest, "u"):
 			v, err := strconv.ParseUint(rest[1:min(len(rest), 5)], 16, 16)
 			if len(rest) < 5 || err != nil || strings.ContainsAny(rest[1:5], "+-_") {
-				return nil, invalidAt(i, `REASON has a bad \u escape at offset %d: it takes 4 hex digits, as in \uD800`, i)
+				return nil, unreadableAt(i, `REASON has a bad \u escape at offset %d: it takes 4 hex digits, as in \uD800`, i)
 			}
 			units = append(units, uint16(v))
 			i += 6
 		default:
-			return nil, invalidAt(i, `REASON has a backslash at offset %d that starts no escape: write \\ for a backslash, \uXXXX for a code unit`, i)
+			return nil, unreadableAt(i, `REASON has a backslash at offset %d that starts no escape: write \\ for a backslash, \uXXXX for a code unit`, i)
 		}
 	}
 	return units, nil

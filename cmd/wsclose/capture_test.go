@@ -1,0 +1,116 @@
+package main
+
+import (
+	"encoding/binary"
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+// pcapFile writes packets (Ethernet frames) as a little-endian pcap file,
+// as the pcap format lays it out: a 24-byte header, then each packet after
+// a 16-byte record header.
+func pcapFile(packets ...[]byte) []byte {
+	b := binary.LittleEndian.AppendUint32(nil, 0xa1b2c3d4)
+	b = binary.LittleEndian.AppendUint16(b, 2)
+	b = binary.LittleEndian.AppendUint16(b, 4)
+	b = append(b, make([]byte, 8)...)
+	b = binary.LittleEndian.AppendUint32(b, 262144)
+	b = binary.LittleEndian.AppendUint32(b, linkEthernet)
+	for i, p := range packets {
+		b = binary.LittleEndian.AppendUint32(b, uint32(i))
+		b = binary.LittleEndian.AppendUint32(b, 0)
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(p)))
+		b = binary.LittleEndian.AppendUint32(b, uint32(len(p)))
+		b = append(b, p...)
+	}
+	return b
+}
+
+// withSeq sets the TCP sequence number of a packet made by tcpPacket.
+func withSeq(p []byte, seq uint32) []byte {
+	binary.BigEndian.PutUint32(p[14+20+4:], seq)
+	return p
+}
+
+// TestCaptures reads the captures under testdata, made by tcpdump and
+// tshark over loopback (testdata/README.md), and captures written here.
+func TestCaptures(t *testing.T) {
+	type frame struct {
+		Stream    string  `json:"stream"`
+		Direction *string `json:"direction"`
+		Code      *int    `json:"code"`
+		Reason    *string `json:"reason"`
+		Valid     *bool   `json:"valid"`
+		FailCode  *int    `json:"fail_code"`
+	}
+	c2s, s2c := ptr("client_to_server"), ptr("server_to_client")
+	ok := func(stream string, dir *string, code int, reason string) frame {
+		return frame{stream, dir, &code, &reason, ptr(true), nil}
+	}
+	upgrade := []byte("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n")
+	tests := []struct {
+		name  string
+		file  string // under testdata; or
+		stdin []byte // a capture on standard input
+		want  []frame
+		exit  int
+	}{
+		{name: "tcpdump, pcap, IPv4: a gorilla server closes, a coder client echoes", file: "server-closes.pcap",
+			want: []frame{ok("127.0.0.1:58234 → 127.0.0.1:48081", c2s, 1001, "going away"), ok("127.0.0.1:48081 → 127.0.0.1:58234", s2c, 1001, "going away")}},
+		{name: "tshark, pcapng, IPv6: a Close split over two segments is found", file: "split-close-ipv6.pcapng",
+			want: []frame{ok("[::1]:39668 → [::1]:48082", c2s, 3000, "split"), ok("[::1]:39668 → [::1]:48082", c2s, 3000, ""), ok("[::1]:48082 → [::1]:39668", s2c, 3000, "split")}},
+		{name: "segments out of order, one repeated", stdin: pcapFile(
+			withSeq(tcpPacket(append(upgrade[:0:0], upgrade...), false), 100),
+			withSeq(tcpPacket([]byte{0xe9, 'h', 'i'}, false), 100+uint32(len(upgrade))+3),
+			withSeq(tcpPacket([]byte{0x88, 0x04, 0x03}, false), 100+uint32(len(upgrade))),
+			withSeq(tcpPacket([]byte{0x88, 0x04, 0x03}, false), 100+uint32(len(upgrade)))),
+			want: []frame{ok("127.0.0.1:8080 → 127.0.0.1:51000", s2c, 1001, "hi")}},
+		{name: "a refused Close: 1005 on the wire", stdin: pcapFile(tcpPacket([]byte{0x88, 0x02, 0x03, 0xed}, false)),
+			want: []frame{{"127.0.0.1:8080 → 127.0.0.1:51000", s2c, ptr(1005), ptr(""), ptr(false), ptr(1002)}}, exit: exitRule},
+		{name: "no Close frame", stdin: pcapFile(tcpPacket([]byte("GET / HTTP/1.1\r\n\r\n"), false)), want: []frame{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			args := []string{"decode", "--json", "--pcap", "-"}
+			if tt.file != "" {
+				args[3] = "testdata/" + tt.file
+			}
+			out := checkRun(t, args, string(tt.stdin))
+			var got struct {
+				Frames []json.RawMessage `json:"frames"`
+			}
+			if err := json.Unmarshal([]byte(out.Stdout), &got); err != nil || out.Exit != tt.exit {
+				t.Fatalf("exit %d (want %d), %v: %s", out.Exit, tt.exit, err, out.Stdout)
+			}
+			frames := []frame{}
+			for _, raw := range got.Frames {
+				var f frame
+				json.Unmarshal(raw, &f)
+				frames = append(frames, f)
+				if want := append(slices.Clone(cmdDecode.fields), "error", "offset", "exit", "stream", "direction"); !slices.Equal(keys(string(raw)), want) {
+					t.Errorf("a frame's fields are %q, want %q", keys(string(raw)), want)
+				}
+			}
+			if diff := cmp.Diff(tt.want, frames); diff != "" {
+				t.Errorf("mismatch (-want +got):\n%s", diff)
+			}
+			text := checkRun(t, []string{"decode", args[2], args[3]}, string(tt.stdin)) // the same frames as text
+			if n := strings.Count(text.Stdout, "\nstream "); n != len(tt.want) {
+				t.Errorf("the text shows %d streams, want %d:\n%s", n, len(tt.want), text.Stdout)
+			}
+		})
+	}
+	for _, bad := range []struct{ name, stdin, want string }{
+		{"not a capture", "hello, world, this is text", "not a pcap or pcapng file"},
+		{"cut short", string(pcapFile(tcpPacket([]byte{0x88, 0}, false)))[:40], "cut short"},
+		{"empty", "", "not a pcap or pcapng file"},
+	} {
+		if out := checkRun(t, []string{"decode", "--pcap", "-"}, bad.stdin); out.Exit != exitUnreadable || !strings.Contains(out.Stderr, bad.want) {
+			t.Errorf("%s: %+v, want exit 2 and %q", bad.name, out, bad.want)
+		}
+	}
+}
