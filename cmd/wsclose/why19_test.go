@@ -56,27 +56,6 @@ func tcpPacket(payload []byte, v6 bool) []byte {
 // command never answers confidently wrong"), each named for it: on the
 // command before that issue, every case fails.
 func TestWhy19(t *testing.T) {
-	// has checks the exit status, that the output (stdout then stderr)
-	// holds each of want and none of notWant.
-	has := func(exit int, want []string, notWant ...string) func(*testing.T, outcome) {
-		return func(t *testing.T, out outcome) {
-			t.Helper()
-			all := out.Stdout + out.Stderr
-			if out.Exit != exit {
-				t.Errorf("exit %d, want %d; output:\n%s", out.Exit, exit, all)
-			}
-			for _, w := range want {
-				if !strings.Contains(all, w) {
-					t.Errorf("output lacks %q:\n%s", w, all)
-				}
-			}
-			for _, w := range notWant {
-				if strings.Contains(all, w) {
-					t.Errorf("output has %q:\n%s", w, all)
-				}
-			}
-		}
-	}
 	// fields checks a --json run's exit status and some of its fields.
 	fields := func(exit int, want map[string]any) func(*testing.T, outcome) {
 		return func(t *testing.T, out outcome) {

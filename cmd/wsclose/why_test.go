@@ -61,30 +61,31 @@ type errWriter struct{}
 
 func (errWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
 
-// TestWhy holds a case for each complaint about the first cut of the
-// command, each named for it: run against that command, every case fails.
-func TestWhy(t *testing.T) {
-	// has checks that the run printed each of want (on stdout or stderr)
-	// and none of notWant, and exited with exit.
-	has := func(exit int, want []string, notWant ...string) func(*testing.T, outcome) {
-		return func(t *testing.T, out outcome) {
-			t.Helper()
-			all := out.Stdout + out.Stderr
-			if out.Exit != exit {
-				t.Errorf("exit %d, want %d; output:\n%s", out.Exit, exit, all)
+// has checks that the run printed each of want (on stdout or stderr) and
+// none of notWant, and exited with exit.
+func has(exit int, want []string, notWant ...string) func(*testing.T, outcome) {
+	return func(t *testing.T, out outcome) {
+		t.Helper()
+		all := out.Stdout + out.Stderr
+		if out.Exit != exit {
+			t.Errorf("exit %d, want %d; output:\n%s", out.Exit, exit, all)
+		}
+		for _, w := range want {
+			if !strings.Contains(all, w) {
+				t.Errorf("output lacks %q:\n%s", w, all)
 			}
-			for _, w := range want {
-				if !strings.Contains(all, w) {
-					t.Errorf("output lacks %q:\n%s", w, all)
-				}
-			}
-			for _, w := range notWant {
-				if strings.Contains(all, w) {
-					t.Errorf("output has %q:\n%s", w, all)
-				}
+		}
+		for _, w := range notWant {
+			if strings.Contains(all, w) {
+				t.Errorf("output has %q:\n%s", w, all)
 			}
 		}
 	}
+}
+
+// TestWhy holds a case for each complaint about the first cut of the
+// command, each named for it: run against that command, every case fails.
+func TestWhy(t *testing.T) {
 	// jsonError checks for one JSON object with "error" and "exit".
 	jsonError := func(exit int) func(*testing.T, outcome) {
 		return func(t *testing.T, out outcome) {
