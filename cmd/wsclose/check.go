@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"math"
 	"math/big"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -16,36 +18,7 @@ import (
 )
 
 var cmdCheck = &command{
-	name:      "check",
-	usageLine: "check [--json] [CODE|undefined [REASON]]",
-	short:     "what a browser's close(), close(CODE) or close(CODE, REASON) does",
-	long: `Check runs the WHATWG WebSocket close(code, reason) method's steps on a
-script's arguments, as a browser does: Web IDL's [Clamp] unsigned short
-conversion of the code, the code check (1000 or 3000–4999, else it throws
-InvalidAccessError), the USVString conversion of the reason (a lone surrogate
-becomes U+FFFD), the 123-byte check (else SyntaxError), and the body sent.
-
-  wsclose check                     close()
-  wsclose check CODE                close(CODE)
-  wsclose check CODE REASON         close(CODE, REASON)
-  wsclose check undefined REASON    close(undefined, REASON)
-
-CODE is a JavaScript number literal, signed or not: 1000, 2999.5, 1e3, 0x3e8,
-0o1750, 0b1111101000, Infinity, -1e999, NaN. REASON is text; in it \uXXXX
-and \u{X...} stand for UTF-16 code units and code points, so that a lone
-surrogate can be passed (\uD800), and \\ for a backslash. A REASON that
-begins with "-" needs "--" before the arguments.
-
-"code" is what close() sees (null without one), "reason" the reason as sent,
-UTF-8 (null when none or when over 123 bytes), "exception" null when close()
-returns, else InvalidAccessError or SyntaxError, "hex" the Close body sent
-(null when it throws).
-
-Examples:
-  wsclose check 2999.5
-  wsclose check undefined bye
-  wsclose check 1000 '\uD800'
-`,
+	name:    "check",
 	fields:  []string{"call", "code", "reason", "reason_bytes", "exception", "hex"},
 	maxArgs: 2,
 	run:     runCheck,
@@ -93,7 +66,7 @@ func runCheck(inv *invocation) (result, error) {
 		if len(sent) <= wsclose.MaxReasonLen {
 			res.Reason = &sent
 		}
-		if !utf16Valid(units) {
+		if !slices.Equal(utf16.Encode(utf16.Decode(units)), units) { // a lone surrogate became U+FFFD
 			res.reasonNote = "; each lone surrogate became U+FFFD, as Web IDL's USVString conversion does"
 		}
 	}
@@ -208,20 +181,6 @@ func jsQuote(units []uint16) string {
 	return b.String()
 }
 
-// utf16Valid reports whether units hold no lone surrogate.
-func utf16Valid(units []uint16) bool {
-	for i := 0; i < len(units); i++ {
-		switch r := rune(units[i]); {
-		case !utf16.IsSurrogate(r):
-		case i+1 < len(units) && utf16.DecodeRune(r, rune(units[i+1])) != utf8.RuneError:
-			i++ // a high surrogate and its low one
-		default:
-			return false
-		}
-	}
-	return true
-}
-
 // parseReason converts REASON to UTF-16 code units, as a script's string
 // holds them: \uXXXX is one code unit (a lone surrogate included),
 // \u{X...} a code point, \\ a backslash; any other backslash is an error,
@@ -271,95 +230,37 @@ func parseReason(s string) ([]uint16, error) {
 
 // isNumberLiteral reports whether s is a JavaScript number as check takes
 // it, so that the flag parser leaves -1 or -Infinity alone.
-func isNumberLiteral(s string) bool {
-	_, ok := parseNumber(s)
-	return ok
-}
+func isNumberLiteral(s string) bool { return jsNumber.MatchString(s) }
 
-// parseNumber parses a JavaScript numeric literal (ECMA-262 §12.9.3), with
-// an optional sign as the unary operators give it, and the names Infinity
-// and NaN: decimal with fraction and exponent, 0x hex, 0o octal, 0b binary.
-// The value is the nearest float64, ties to even, as in JavaScript: 1e999
-// is Infinity. Numeric separators and legacy octal (010) are not taken.
+// jsNumber matches the JavaScript numeric literals (ECMA-262 §12.9.3) that
+// check takes, with an optional sign as the unary operators give it:
+// decimal with fraction and exponent, 0x hex, 0o octal and 0b binary
+// integers, and the names Infinity and NaN. Numeric separators and legacy
+// octal (010) are not taken.
+var jsNumber = regexp.MustCompile(`^[+-]?((0|[1-9][0-9]*)(\.[0-9]*)?([eE][+-]?[0-9]+)?|\.[0-9]+([eE][+-]?[0-9]+)?|0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|Infinity|NaN)$`)
+
+// parseNumber parses a JavaScript numeric literal that jsNumber matches. The
+// value is the nearest float64, ties to even, as in JavaScript: 1e999 is
+// Infinity.
 func parseNumber(s string) (float64, bool) {
+	if !jsNumber.MatchString(s) {
+		return 0, false
+	}
 	sign := 1.0
-	if s != "" && (s[0] == '+' || s[0] == '-') {
-		if s[0] == '-' {
-			sign = -1
-		}
-		s = s[1:]
+	if s[0] == '-' {
+		sign = -1
 	}
-	switch s {
-	case "Infinity":
+	s = strings.TrimLeft(s, "+-")
+	switch {
+	case s == "Infinity":
 		return sign * math.Inf(1), true
-	case "NaN":
+	case s == "NaN":
 		return math.NaN(), true
+	case len(s) > 2 && s[0] == '0' && strings.ContainsAny(s[1:2], "xXoObB"):
+		n, _ := new(big.Int).SetString(s, 0) // base 0 reads the 0x, 0o and 0b prefixes
+		f, _ := new(big.Float).SetInt(n).Float64()
+		return sign * f, true
 	}
-	if len(s) > 2 && s[0] == '0' {
-		base := 0
-		switch s[1] {
-		case 'x', 'X':
-			base = 16
-		case 'o', 'O':
-			base = 8
-		case 'b', 'B':
-			base = 2
-		}
-		if base != 0 {
-			digits := s[2:]
-			if strings.ContainsAny(digits, "+-_") {
-				return 0, false
-			}
-			n, ok := new(big.Int).SetString(digits, base)
-			if !ok {
-				return 0, false
-			}
-			f, _ := new(big.Float).SetInt(n).Float64()
-			return sign * f, true
-		}
-	}
-	if !isDecimalLiteral(s) {
-		return 0, false
-	}
-	f, err := strconv.ParseFloat(s, 64)
-	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return 0, false
-	}
+	f, _ := strconv.ParseFloat(s, 64) // out of range: ±Inf or 0, as in JavaScript
 	return sign * f, true
-}
-
-// isDecimalLiteral reports whether s is a DecimalLiteral of ECMA-262:
-// digits with an optional fraction, or a fraction alone, then an optional
-// exponent; a leading 0 is followed by no other digit.
-func isDecimalLiteral(s string) bool {
-	i := 0
-	digits := func() int {
-		start := i
-		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
-			i++
-		}
-		return i - start
-	}
-	intDigits := digits()
-	if intDigits > 1 && s[0] == '0' {
-		return false
-	}
-	fracDigits := 0
-	if i < len(s) && s[i] == '.' {
-		i++
-		fracDigits = digits()
-	}
-	if intDigits == 0 && fracDigits == 0 {
-		return false
-	}
-	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
-		i++
-		if i < len(s) && (s[i] == '+' || s[i] == '-') {
-			i++
-		}
-		if digits() == 0 {
-			return false
-		}
-	}
-	return i == len(s)
 }

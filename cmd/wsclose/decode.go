@@ -9,52 +9,7 @@ import (
 )
 
 var cmdDecode = &command{
-	name:      "decode",
-	usageLine: "decode [--json] [HEX...|-] | decode [--json] --pcap FILE",
-	short:     "decode a Close body or frame from hex, a hex dump, base64, a packet or a capture file",
-	long: `Decode reads a Close frame's body, or a whole frame, and judges it as a
-receiver must (RFC 6455 §5.2, §5.5, §5.5.1, §7.4, §8.1): the code, the reason
-as a browser shows it, and, when the receiver must refuse it, the rule it
-breaks and the code to fail the connection with.
-
-The bytes are the arguments joined by spaces, or standard input for "-" or
-when there are no arguments and standard input is not a terminal (at most
-1 MiB; longer input is refused, not cut; empty input is refused, and the
-empty Close body is written "empty"). They are read as people paste them:
-  03e8 4f4b, 03:e8:4f:4b, 0x03e84f4b, 0x03,0xe8,0x4f,0x4b, \x03\xe8\x4f\x4b
-  xxd -p output (plain hex, over several lines)
-  xxd, hexdump -C and Wireshark "Copy as Hex Dump" lines, starting at any
-  offset, whose offset and ASCII columns are recognised and skipped:
-    00000000: 8882 37fa 213d 3412                      ..7.!=4.
-    0040   88 82 37 fa 21 3d 34 12                           ..7.!=4.
-  base64 (A+hPSw==), taken only when the text is not hex; the input line
-  says which was read.
-
-Bytes that are a whole packet, Ethernet then IPv4 or IPv6 then TCP (or IP
-then TCP), as Wireshark copies a packet, are read by their headers, and the
-frame is the one in the TCP payload; a payload with no WebSocket frame is
-refused. Bytes that start with a frame header are read as a frame: a Close
-frame's payload is unmasked and decoded; any other opcode, a Close frame
-without FIN, with RSV bits, with a 16-bit or 64-bit length, or over 125
-bytes is named with the rule it breaks. Errors quote at most 40 characters
-of the input and give the offset of the first bad character in it.
-
-With --pcap FILE ("-" for standard input), decode reads a .pcap or .pcapng
-capture, as tcpdump -w and Wireshark write it, reassembles its TCP streams
-and decodes every WebSocket Close frame in them as above, each with its
-stream and direction. JSON: {"capture", "frames": [OBJECT...], "error",
-"offset", "exit"}, each OBJECT decode's fields below with "stream" and
-"direction" ("client_to_server", "server_to_client", or null).
-
-Tokens: "frame"'s "type" is close, text, binary, continuation, ping, pong or
-reserved; "valid" is null when the input holds no Close body.
-
-Examples:
-  wsclose decode 03e9676f696e672061776179
-  wsclose decode 88 82 37 fa 21 3d 34 12
-  pbpaste | wsclose decode
-  wsclose decode --pcap close.pcapng
-`,
+	name:    "decode",
 	flags:   []string{"pcap"},
 	fields:  []string{"input", "packet", "frame", "code", "name", "class", "reason", "reason_bytes", "valid", "script_allowed", "fail_code"},
 	maxArgs: -1,
@@ -62,7 +17,7 @@ Examples:
 }
 
 // cmdDecodePcap is decode with --pcap: the same command, another JSON object.
-var cmdDecodePcap = &command{name: "decode", usageLine: cmdDecode.usageLine, fields: []string{"capture", "frames"}}
+var cmdDecodePcap = &command{name: "decode", fields: []string{"capture", "frames"}}
 
 // decodeResult is decode's output.
 type decodeResult struct {

@@ -10,25 +10,7 @@ import (
 )
 
 var cmdEncode = &command{
-	name:      "encode",
-	usageLine: "encode [--json] [--truncate] [--lossy] CODE [REASON]",
-	short:     "print the Close body for CODE and REASON as hex",
-	long: `Encode prints the body of a Close frame that carries CODE (a whole number)
-and REASON (RFC 6455 §5.5.1): the code in two bytes, then the reason's UTF-8.
-CODE must be one an endpoint may send (1000–1003, 1007–1014, 3000–4999); 1005
-with no reason gives the empty body, which is how "no status" is sent: the
-hex on standard output is then empty, and standard error says so.
-
-REASON must be UTF-8 (checked first, over the whole reason) of at most 123
-bytes. --truncate cuts a longer reason at a character boundary and does
-nothing else; --lossy replaces each ill-formed UTF-8 sequence with U+FFFD,
-as a browser decodes it (WHATWG Encoding), and the output says it did.
-
-Examples:
-  wsclose encode 1000 bye
-  wsclose encode --truncate 4000 "$(cat long-reason.txt)"
-  wsclose encode 1005
-`,
+	name:    "encode",
 	flags:   []string{"truncate", "lossy"},
 	fields:  []string{"code", "reason", "reason_bytes", "truncated", "repaired", "hex"},
 	minArgs: 1,

@@ -12,45 +12,7 @@ import (
 )
 
 var cmdEvent = &command{
-	name:      "event",
-	usageLine: "event [--json] [--role client|server] STEP [then STEP]...",
-	short:     `what a connection reports when the peer sends these Close bodies ("none": TCP lost)`,
-	long: `Event plays the closing handshake of one connection, as package wsclose's
-Handshake keeps it (RFC 6455 §7.1; WHATWG WebSockets Standard, "the WebSocket
-connection is closed"), when the peer takes each STEP in turn. The steps are
-separated by the word "then"; a STEP is a Close body, or a whole Close frame,
-read as decode reads its input (its words joined: "event 03 e8 4f 4b" is one
-body; "-", or no STEP at all with standard input not a terminal, reads
-standard input), or "empty" for the empty body, or "none" for the TCP
-connection lost. For each it says whether this end accepts, refuses or
-ignores it, and the Close this end sends back. Then it says who closes TCP
-and what the connection reports: the close event's code, reason and
-wasClean, and, for a client, whether an error event fires first (a server
-has no error event). This is the command for "why did my browser say 1006?".
-
---role is the end that receives the bodies: client (the default, as a
-browser is) or server. For a client, the known departures of real engines
-(Chromium and Node's undici, measured over loopback) that apply to the
-bodies are listed after the event.
-
-At most 8 steps, each body at most 139 bytes; steps after a TCP loss are
-ignored. The exit status is 1 when the connection fails or is lost (the
-close event's wasClean is false).
-
-Tokens: "role" client or server; a step's "verdict" accepted, refused,
-ignored or tcp_lost, and its "state" open, closing or closed; "tcp" lost
-(the connection was lost), close (this end closes it now) or wait (this end
-waits for the peer to close it), explained in "tcp_note". "refused" is why a
-body was refused (null when it was not); "event"'s "error_event" is null for
-a server.
-
-Examples:
-  wsclose event 03e84f4b
-  wsclose event empty
-  wsclose event none
-  wsclose event 0bb7 then none
-  wsclose event --role server 03e8
-`,
+	name:    "event",
 	flags:   []string{"role"},
 	maxArgs: -1,
 	fields:  []string{"role", "steps", "tcp", "tcp_note", "event", "engines"},

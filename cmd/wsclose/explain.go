@@ -8,26 +8,7 @@ import (
 )
 
 var cmdExplain = &command{
-	name:      "explain",
-	usageLine: "explain [--json] [CODE...]",
-	short:     "what a close code means and who may send it; with no CODE, the whole registry",
-	long: `Explain says what each CODE (a whole number, 0 to 65535) means after RFC 6455
-§7.4 and the IANA WebSocket Close Code Number Registry, who may send it (an
-endpoint in a Close frame, a browser script through close(), or nobody), and
-what a page's CloseEvent shows for it.
-
-With no CODE, it prints the registry as a table: each registered code, and
-the ranges between them, in numeric order.
-
-"codes" holds a ROW for each CODE or registry row: {"first", "last" (equal
-for a single code), "name", "class", "registered", "meaning", "sendable" (an
-endpoint may send it), "script_allowed" (close() takes it), "close_event"}.
-
-Examples:
-  wsclose explain 1014
-  wsclose explain 1005 1006
-  wsclose explain --json
-`,
+	name:    "explain",
 	fields:  []string{"codes"},
 	maxArgs: -1,
 	run:     runExplain,

@@ -25,7 +25,7 @@ func jsonFields(args []string) []string {
 	switch {
 	case err != nil || len(positional) == 0 && !inv.help:
 		return status
-	case inv.help || positional[0] == "help":
+	case len(positional) == 0 || positional[0] == "help" || inv.help && lookup(positional[0]) != nil:
 		return append(slices.Clone(cmdHelp.fields), status...)
 	case positional[0] == "decode" && inv.pcap != "":
 		return append(slices.Clone(cmdDecodePcap.fields), status...)

@@ -22,7 +22,7 @@ import (
 	"github.com/wsclose/wsclose"
 )
 
-// Exit statuses, the same for every command; exitTable says them.
+// Exit statuses, the same for every command; help.txt says them.
 const (
 	exitOK         = 0 // the input was read and everything in it is valid
 	exitRule       = 1 // the input was read and breaks a rule
@@ -30,24 +30,12 @@ const (
 	exitWrite      = 3 // writing the output failed
 )
 
-// exitTable is the one statement of the exit statuses: the usage, every
-// command's help and the README print it.
-const exitTable = `Exit status, the same for every command:
-  0  the input was read and everything in it is valid
-  1  the input was read and breaks a rule: a refused body or frame, a code
-     or reason that may not be sent, a close() that throws, a connection
-     that fails (the TCP connection lost included)
-  2  the input could not be read (empty input included), or the usage is
-     wrong (unknown command or flag, a flag value not among its choices)
-  3  writing the output failed; it wins over the others
-`
-
 // A command is one of wsclose's subcommands.
 type command struct {
 	name      string
-	usageLine string   // after "wsclose ", e.g. "decode [--json] [HEX...|-]"
-	short     string   // one line for the command list
-	long      string   // the help text after the usage line
+	usageLine string   // after "wsclose ", from help.txt
+	short     string   // one line for the command list, from help.txt
+	long      string   // the help text after the usage line, from help.txt
 	flags     []string // the flags it takes besides --json
 	fields    []string // its JSON object's fields, before "error", "offset" and "exit"
 	minArgs   int
@@ -118,57 +106,6 @@ func lookup(name string) *command {
 	return nil
 }
 
-// usageText is the one source of wsclose's usage: "wsclose -h" prints it,
-// and the package doc and the README point to it.
-func usageText() string {
-	var b strings.Builder
-	b.WriteString(`wsclose decodes, encodes, explains and checks WebSocket close codes, Close
-frames and closing handshakes (RFC 6455, the IANA registry, the WHATWG
-WebSockets Standard).
-
-Usage:
-`)
-	for _, c := range commands {
-		fmt.Fprintf(&b, "\n  wsclose %s\n        %s\n", c.usageLine, c.short)
-	}
-	b.WriteString("\nRun \"wsclose help COMMAND\" for a command's details and examples.\n\n" + commonHelp)
-	return b.String()
-}
-
-// commonHelp is what the usage and every command's help end with.
-const commonHelp = `With --json, standard output is exactly one JSON object, errors included:
-every field the command lists, null when unknown, then "error" (null when
-none), "offset" (where in the input the first bad character is; null when
-none) and "exit", the exit status. Enumerations are lower-case tokens.
-Flags may stand anywhere, before the command too;
-after "--" nothing is a flag, so that a reason may begin with "-":
-wsclose encode -- 1000 -x.
-
-` + exitTable
-
-// helpText is "wsclose help CMD": the usage line, the help, the flags, the
-// JSON fields.
-func helpText(c *command) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "usage: wsclose %s\n\n%s\nJSON: {%q", c.usageLine, c.long, c.fields[0])
-	for _, f := range c.fields[1:] {
-		fmt.Fprintf(&b, ", %q", f)
-	}
-	b.WriteString(`, "error", "offset", "exit"}` + "\n\nFlags:\n")
-	for _, f := range append([]string{"json"}, c.flags...) {
-		name := "--" + f
-		switch f {
-		case "role":
-			name += " ROLE"
-		case "pcap":
-			name += " FILE"
-		}
-		fmt.Fprintf(&b, "  %-16s %s\n", name, flagUsage[f])
-	}
-	b.WriteString("\n" + commonHelp)
-	return b.String()
-}
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
@@ -233,25 +170,6 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		c = cmdDecodePcap
 	}
 	return out.finish(c, res, err)
-}
-
-// cmdHelp is "wsclose help [COMMAND]", which run handles itself; its JSON
-// object is {"help", …}.
-var cmdHelp = &command{name: "help", usageLine: "help [COMMAND]", fields: []string{"help"}}
-
-// runHelp is "wsclose help [COMMAND]".
-func runHelp(out *output, args []string) int {
-	switch {
-	case len(args) == 0:
-		return out.help(usageText())
-	case len(args) > 1:
-		return out.finish(cmdHelp, nil, usageError("takes one command name"))
-	}
-	c := lookup(args[0])
-	if c == nil {
-		return out.finish(cmdHelp, nil, usageError("unknown command "+excerpt(args[0])+`; run "wsclose -h" for the usage`))
-	}
-	return out.help(helpText(c))
 }
 
 // isTerminal reports whether r is a terminal, from which wsclose reads

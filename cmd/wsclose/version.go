@@ -6,12 +6,7 @@ import (
 )
 
 var cmdVersion = &command{
-	name:      "version",
-	usageLine: "version [--json]",
-	short:     "the module and Go versions (also --version)",
-	long: `Version prints the module version the binary was built from, the Go version
-that built it and the platform.
-`,
+	name:   "version",
 	fields: []string{"version", "go", "platform"},
 	run:    func(*invocation) (result, error) { return newVersionResult(), nil },
 }
