@@ -53,7 +53,7 @@ func runCheck(inv *invocation) (result, error) {
 		if !ok {
 			return nil, unreadable("CODE must be a JavaScript number, such as 1000, 2999.5, 0x3e8 or -1e999, or undefined; not %s", excerpt(args[0]))
 		}
-		code, hasCode, literal = f, true, clipN(args[0], maxQuoted)
+		code, hasCode, literal = f, true, args[0]
 	}
 	res := &checkResult{}
 	if len(args) == 2 {

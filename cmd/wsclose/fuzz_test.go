@@ -78,11 +78,9 @@ func captureSeeds(f *testing.F) []string {
 	names, _ := filepath.Glob("testdata/*.pcap*")
 	var out []string
 	for _, n := range names {
-		b, err := os.ReadFile(n)
-		if err != nil {
-			f.Fatal(err)
+		if b, err := os.ReadFile(n); err == nil {
+			out = append(out, string(b))
 		}
-		out = append(out, string(b))
 	}
 	return out
 }

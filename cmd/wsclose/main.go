@@ -120,7 +120,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	out.json = inv.json
 	if err != nil {
 		msg := strings.NewReplacer("flag -", "flag --", "defined: -", "defined: --").Replace(err.Error())
-		return out.finish(nil, nil, usageError(clipN(msg, 100)+hintDashes(err)))
+		if strings.HasPrefix(msg, "flag provided but not defined") {
+			msg += `; put "--" before arguments that begin with "-"`
+		}
+		return out.finish(nil, nil, usageError(msg))
 	}
 	if v := fs.Lookup("version"); v.Value.String() == "true" {
 		positional = append([]string{"version"}, positional...)
@@ -181,15 +184,6 @@ func isTerminal(r io.Reader) bool {
 	}
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
-}
-
-// hintDashes adds, to the flag package's complaint about an undefined flag,
-// how to pass an argument that begins with "-".
-func hintDashes(err error) string {
-	if strings.HasPrefix(err.Error(), "flag provided but not defined") {
-		return `; put "--" before arguments that begin with "-"`
-	}
-	return ""
 }
 
 // parseInterspersed parses flags wherever they stand among the arguments,

@@ -42,25 +42,21 @@ type failure struct {
 
 func (f *failure) Error() string { return f.msg }
 
-// broken reports input that was read and breaks a rule: exit status 1.
-func broken(format string, a ...any) error {
-	return &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf(format, a...)}
-}
-
-// unreadable reports input that could not be read: exit status 2.
+// broken, unreadable and unreadableAt report input that breaks a rule
+// (exit status 1) or could not be read (2, with the offset of the first bad
+// character when there is one); usageError a usage error (2).
+func broken(format string, a ...any) error { return newFailure(exitRule, -1, format, a...) }
 func unreadable(format string, a ...any) error {
-	return &failure{exit: exitUnreadable, offset: -1, msg: fmt.Sprintf(format, a...)}
+	return newFailure(exitUnreadable, -1, format, a...)
 }
-
-// unreadableAt reports input that could not be read, whose first bad
-// character is at offset.
 func unreadableAt(offset int, format string, a ...any) error {
-	return &failure{exit: exitUnreadable, offset: offset, msg: fmt.Sprintf(format, a...)}
+	return newFailure(exitUnreadable, offset, format, a...)
 }
-
-// usageError reports a usage error: exit status 2.
 func usageError(msg string) error {
 	return &failure{exit: exitUnreadable, offset: -1, msg: msg, usage: true}
+}
+func newFailure(exit, offset int, format string, a ...any) error {
+	return &failure{exit: exit, offset: offset, msg: fmt.Sprintf(format, a...)}
 }
 
 // note is a result's remark for standard error that is no error.
@@ -185,32 +181,15 @@ const maxQuoted = 40
 // excerpt quotes the first 40 characters of s, as Go quotes them (printable
 // text as it is, anything else escaped), with "..." after when s is longer.
 func excerpt(s string) string {
-	head, more := cut(s, maxQuoted)
-	if more {
-		return fmt.Sprintf("%q...", head)
-	}
-	return fmt.Sprintf("%q", head)
-}
-
-// clipN cuts s after n characters, with "..." after when it was longer, for
-// messages that show it unquoted.
-func clipN(s string, n int) string {
-	head, more := cut(s, n)
-	head = strings.ToValidUTF8(head, "\uFFFD")
-	if more {
-		return head + "..."
-	}
-	return head
-}
-
-// cut returns the first n characters of s, and whether s is longer.
-func cut(s string, n int) (string, bool) {
 	i := 0
-	for k := 0; i < len(s) && k < n; k++ {
+	for k := 0; i < len(s) && k < maxQuoted; k++ {
 		_, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 	}
-	return s[:i], i < len(s)
+	if i < len(s) {
+		return fmt.Sprintf("%q...", s[:i])
+	}
+	return fmt.Sprintf("%q", s)
 }
 
 // byteCount spells out a length: "1 byte", "10 bytes".
