@@ -114,3 +114,31 @@ func TestCaptures(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONFields checks every command's JSON objects, on success and on
+// failure, against the field list its help documents ("JSON: {…}").
+func TestJSONFields(t *testing.T) {
+	runs := map[string][][]string{
+		"decode":  {{"03e8"}, {"03"}, {"zz"}, {"8882", "37fa"}, {}},
+		"encode":  {{"1000", "bye"}, {"1005", "x"}, {"x"}, {}},
+		"explain": {{"1000"}, {}, {"x"}},
+		"check":   {{"1000"}, {"1001"}, {"x"}},
+		"event":   {{"03e8"}, {"0bb7", "then", "none"}, {"--role", "server", "none"}, {"zz"}},
+		"version": {{}, {"x"}},
+	}
+	for _, c := range commands {
+		help := runArgs("", "help", c.name).Stdout
+		_, list, _ := strings.Cut(help, "\nJSON: {")
+		list, _, _ = strings.Cut(list, "}\n")
+		documented := strings.Split(strings.ReplaceAll(strings.ReplaceAll(list, `"`, ""), " ", ""), ",")
+		if len(runs[c.name]) == 0 {
+			t.Errorf("no runs of %s", c.name)
+		}
+		for _, args := range runs[c.name] {
+			out := runArgs("", append([]string{c.name, "--json"}, args...)...)
+			if got := keys(out.Stdout); !slices.Equal(got, documented) {
+				t.Errorf("%s %q: fields %q, help documents %q", c.name, args, got, documented)
+			}
+		}
+	}
+}

@@ -72,6 +72,8 @@ func (in *input) describe() string {
 		return `the word "empty": the empty body`
 	case "hex dump":
 		return byteCount(len(in.data)) + ", from a hex dump (offset and ASCII columns skipped)"
+	case "frame":
+		return byteCount(len(in.data)) + ", a Close frame in the capture"
 	}
 	return byteCount(len(in.data)) + " of " + in.form
 }
