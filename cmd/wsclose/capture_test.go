@@ -3,6 +3,7 @@ package main
 import (
 	"encoding/binary"
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -103,6 +104,18 @@ func TestCaptures(t *testing.T) {
 				t.Errorf("the text shows %d streams, want %d:\n%s", n, len(tt.want), text.Stdout)
 			}
 		})
+	}
+	// Packets as tshark -x (and Wireshark's "Copy as Hex Dump") print them,
+	// taken from the captures above.
+	for file, want := range map[string][]string{
+		"server-close-packet.txt": {"IPv4, TCP 127.0.0.1:48081 → 127.0.0.1:58234", "unmasked (server to client)", "1001 (going away)", `"going away"`},
+		"ipv6-close-packet.txt":   {"IPv6, TCP [::1]:39668 → [::1]:48082", "masked with key 8060dd5b", "3000 (unauthorized)"},
+	} {
+		dump, err := os.ReadFile("testdata/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		has(exitOK, want)(t, checkRun(t, []string{"decode"}, string(dump)))
 	}
 	for _, bad := range []struct{ name, stdin, want string }{
 		{"not a capture", "hello, world, this is text", "not a pcap or pcapng file"},

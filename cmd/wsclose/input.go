@@ -154,7 +154,7 @@ func (in *input) stepOverPacket() error {
 	if first >= 0 {
 		return nil
 	}
-	return unreadable("the bytes are a packet (%s) whose TCP payload holds no whole WebSocket frame (it starts %s); copy only the WebSocket frame: in Wireshark, select the WebSocket layer, then Copy, ...as Hex Dump", s.describe(), excerpt(string(s.payload[:min(len(s.payload), 16)])))
+	return unreadable("the bytes are a packet (%s) whose TCP payload holds no whole WebSocket frame (it starts %s); copy only the WebSocket frame (in Wireshark, select the WebSocket layer, then Copy, ...as Hex Dump), or save the capture for decode --pcap, which joins a frame split over segments", s.describe(), excerpt(string(s.payload[:min(len(s.payload), 16)])))
 }
 
 // parseHex reads text as hex, line by line; see readBytes.
