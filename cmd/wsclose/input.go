@@ -102,8 +102,9 @@ func (in *input) at(i int) (int, string) {
 //     -C and Wireshark's "Copy as Hex Dump" write them, starting at any
 //     offset: "00000002: 03e8 4f4b  ..OK" or "0040   88 82 37 fa   ..7.";
 //   - base64, standard or URL-safe, padded or not, when the text is not hex
-//     and holds a character no hex has in common with it (+ / = - _) or
-//     letters of both cases, so that a typo in hex is never read as base64.
+//     and holds + / or =, or letters of both cases with more than a quarter
+//     of its characters no hex digits, so that a typo in hex, or a word, is
+//     not read as base64.
 //
 // A line is a dump line when it starts with an offset of 4 to 8 hex digits
 // followed by a colon (xxd) or by two spaces or a tab, and the characters
@@ -120,7 +121,14 @@ func readBytes(text string) (*input, error) {
 		return in, in.stepOverPacket()
 	}
 	compact := strings.Join(strings.Fields(text), "")
-	if strings.ContainsAny(compact, "+/=-_") || strings.ToLower(compact) != compact && strings.ToUpper(compact) != compact {
+	nonHex := len(compact) - len(strings.Map(func(r rune) rune {
+		if hexRun(string(r)) == 1 {
+			return r
+		}
+		return -1
+	}, compact))
+	mixedCase := strings.ToLower(compact) != compact && strings.ToUpper(compact) != compact
+	if strings.ContainsAny(compact, "+/=") || mixedCase && 4*nonHex > len(compact) {
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
 			if b, berr := enc.Strict().DecodeString(compact); berr == nil {
 				in := &input{data: b, form: "base64", text: text}

@@ -164,6 +164,8 @@ func TestWhy19(t *testing.T) {
 			has(0, []string{"1000 (normal closure)"})},
 		{"8 base64 input is read and said so", []string{"decode", "A+hPSw=="}, "",
 			has(0, []string{"base64", `"OK"`}, "not hex")},
+		{"8 a typo in hex is not read as base64", []string{"decode", "03E84f4Z"}, "",
+			has(2, []string{"not hex: 'Z'"}, "of base64")},
 		{"8 an unknown --role is a usage error", []string{"event", "--role", "peer", "03e8"}, "",
 			has(2, []string{"--role"})},
 	}
