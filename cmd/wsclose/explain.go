@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"strconv"
+	"strings"
 	"sync"
 
 	"github.com/wsclose/wsclose"
@@ -56,21 +58,17 @@ func meaning(c wsclose.Code) string {
 	return "not defined by RFC 6455"
 }
 
-// codeRule says why c may not be in a Close frame, with the rule's source.
-// It is for codes that are not valid; the package's error texts are short
-// and leave the explanation to the command.
+// codeRule says why c may not be in a Close frame: the package's own
+// text, which is written once (CodeError), and the section of RFC 6455
+// that makes the rule (§7.4.1 for the registered codes, §7.4.2 for the
+// ranges). It is for codes that are not valid.
 func codeRule(c wsclose.Code) string {
-	switch {
-	case c == 1004:
-		return "1004 is reserved (RFC 6455 §7.4.1)"
-	case c == wsclose.StatusNoStatusReceived, c == wsclose.StatusAbnormalClosure, c == wsclose.StatusTLSHandshake:
-		return c.String() + " is only reported, never set in a Close frame (RFC 6455 §7.4.1)"
-	case c.Class() == wsclose.ClassNotUsed:
-		return "0–999 are not used (RFC 6455 §7.4.2)"
-	case c.Class() == wsclose.ClassProtocol:
-		return "1016–2999 are unassigned; only a published extension may define them (RFC 6455 §7.4.2)"
+	section := "§7.4.2"
+	if c.Registered() {
+		section = "§7.4.1"
 	}
-	return "codes of 5000 and above are not defined (RFC 6455 §7.4.2)"
+	why := strings.TrimPrefix(wsclose.ValidateCode(int(c)).Error(), fmt.Sprintf("wsclose: invalid close code %d: ", c))
+	return fmt.Sprintf("%s (RFC 6455 %s)", why, section)
 }
 
 // sender says who may put c in a Close frame.

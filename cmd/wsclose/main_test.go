@@ -50,8 +50,8 @@ func TestOutput(t *testing.T) {
 			"{\"input\":\"4 bytes of hex\",\"packet\":null,\"frame\":null,\"code\":1000,\"name\":\"normal closure\",\"class\":\"1000–2999 protocol\",\"reason\":\"OK\",\"reason_bytes\":2,\"valid\":true,\"script_allowed\":true,\"fail_code\":null,\"error\":null,\"offset\":null,\"exit\":0}\n",
 			"", 0}},
 		{[]string{"decode", "--json", "03ed"}, outcome{
-			"{\"input\":\"2 bytes of hex\",\"packet\":null,\"frame\":null,\"code\":1005,\"name\":\"no status received\",\"class\":\"1000–2999 protocol\",\"reason\":\"\",\"reason_bytes\":0,\"valid\":false,\"script_allowed\":false,\"fail_code\":1002,\"error\":\"refused: code 1005 at input offset 0: 1005 (no status received) is only reported, never set in a Close frame (RFC 6455 §7.4.1); fail the connection with 1002 (protocol error)\",\"offset\":0,\"exit\":1}\n",
-			"wsclose decode: refused: code 1005 at input offset 0: 1005 (no status received) is only reported, never set in a Close frame (RFC 6455 §7.4.1); fail the connection with 1002 (protocol error)\n", 1}},
+			"{\"input\":\"2 bytes of hex\",\"packet\":null,\"frame\":null,\"code\":1005,\"name\":\"no status received\",\"class\":\"1000–2999 protocol\",\"reason\":\"\",\"reason_bytes\":0,\"valid\":false,\"script_allowed\":false,\"fail_code\":1002,\"error\":\"refused: code 1005 at input offset 0: reported only, never sent (RFC 6455 §7.4.1); fail the connection with 1002 (protocol error)\",\"offset\":0,\"exit\":1}\n",
+			"wsclose decode: refused: code 1005 at input offset 0: reported only, never sent (RFC 6455 §7.4.1); fail the connection with 1002 (protocol error)\n", 1}},
 		{[]string{"encode", "3000", "接続"}, outcome{
 			"0bb8e68ea5e7b69a\n",
 			"", 0}},
@@ -65,8 +65,8 @@ func TestOutput(t *testing.T) {
 			"{\"code\":1000,\"reason\":\"日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日日\",\"reason_bytes\":123,\"truncated\":true,\"repaired\":false,\"hex\":\"03e8e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5e697a5\",\"error\":null,\"offset\":null,\"exit\":0}\n",
 			"", 0}},
 		{[]string{"encode", "--json", "1004"}, outcome{
-			"{\"code\":1004,\"reason\":null,\"reason_bytes\":null,\"truncated\":false,\"repaired\":false,\"hex\":null,\"error\":\"code 1004 may not be sent: 1004 is reserved (RFC 6455 §7.4.1)\",\"offset\":null,\"exit\":1}\n",
-			"wsclose encode: code 1004 may not be sent: 1004 is reserved (RFC 6455 §7.4.1)\n", 1}},
+			"{\"code\":1004,\"reason\":null,\"reason_bytes\":null,\"truncated\":false,\"repaired\":false,\"hex\":null,\"error\":\"code 1004 may not be sent: reserved (RFC 6455 §7.4.1)\",\"offset\":null,\"exit\":1}\n",
+			"wsclose encode: code 1004 may not be sent: reserved (RFC 6455 §7.4.1)\n", 1}},
 		{[]string{"encode", "1000", strings.Repeat("a", 124)}, outcome{
 			"",
 			"wsclose encode: the reason is 124 bytes; a Close body holds at most 123 after the code (RFC 6455 §5.5); --truncate cuts it at a character boundary\n", 1}},
@@ -92,7 +92,7 @@ func TestOutput(t *testing.T) {
 			"{\"input\":\"4 bytes of hex\",\"packet\":null,\"frame\":{\"opcode\":8,\"type\":\"close\",\"fin\":true,\"rsv\":0,\"masked\":true,\"mask_key\":null,\"payload_len\":2,\"header_len\":null},\"code\":null,\"name\":null,\"class\":null,\"reason\":null,\"reason_bytes\":null,\"valid\":null,\"script_allowed\":null,\"fail_code\":null,\"error\":\"the frame header is cut short: the masking key is missing\",\"offset\":9,\"exit\":2}\n",
 			"wsclose decode: the frame header is cut short: the masking key is missing\n", 2}},
 		{[]string{"event", "--json", "0bb7", "then", "none"}, outcome{
-			"{\"role\":\"client\",\"steps\":[{\"body\":\"0bb7\",\"verdict\":\"refused\",\"refused\":\"code 2999: 1016–2999 are unassigned; only a published extension may define them (RFC 6455 §7.4.2)\",\"reply\":\"03ea696e76616c696420636c6f736520636f646520323939393a20756e61737369676e65642028313031362d3239393929\",\"close_transport\":true,\"state\":\"closing\"},{\"body\":null,\"verdict\":\"tcp_lost\",\"refused\":null,\"reply\":null,\"close_transport\":false,\"state\":\"closed\"}],\"tcp\":\"lost\",\"tcp_note\":\"the TCP connection was lost\",\"event\":{\"code\":1006,\"reason\":\"\",\"was_clean\":false,\"error_event\":true},\"engines\":[\"Chromium accepts code 2999 and echoes it, and reports code 2999, wasClean true, no error event (measured with 0, 999, 1004, 1016, 2999 and 5000 and above); undici refuses it, as above\",\"Chromium and undici fire no error event when TCP is lost before a Close arrives: they report 1006, wasClean false; RFC 6455 §7.2.1 makes it a failure, and WHATWG then fires an error event\"],\"error\":\"the connection fails: code 1006 (abnormal closure), wasClean false\",\"offset\":null,\"exit\":1}\n",
+			"{\"role\":\"client\",\"steps\":[{\"body\":\"0bb7\",\"verdict\":\"refused\",\"refused\":\"code 2999: unassigned (1016-2999) (RFC 6455 §7.4.2)\",\"reply\":\"03ea696e76616c696420636c6f736520636f646520323939393a20756e61737369676e65642028313031362d3239393929\",\"close_transport\":true,\"state\":\"closing\"},{\"body\":null,\"verdict\":\"tcp_lost\",\"refused\":null,\"reply\":null,\"close_transport\":false,\"state\":\"closed\"}],\"tcp\":\"lost\",\"tcp_note\":\"the TCP connection was lost\",\"event\":{\"code\":1006,\"reason\":\"\",\"was_clean\":false,\"error_event\":true},\"engines\":[\"Chromium accepts code 2999 and echoes it, and reports code 2999, wasClean true, no error event (measured with 0, 999, 1004, 1016, 2999 and 5000 and above); undici refuses it, as above\",\"Chromium and undici fire no error event when TCP is lost before a Close arrives: they report 1006, wasClean false; RFC 6455 §7.2.1 makes it a failure, and WHATWG then fires an error event\"],\"error\":\"the connection fails: code 1006 (abnormal closure), wasClean false\",\"offset\":null,\"exit\":1}\n",
 			"wsclose event: the connection fails: code 1006 (abnormal closure), wasClean false\n", 1}},
 		{[]string{"encode", "--lossy", "1000", "a\xffb"}, outcome{
 			"03e861efbfbd62\n",
@@ -363,9 +363,9 @@ func TestCheck(t *testing.T) {
 // TestExplain checks explain's texts for each kind of code and its table.
 func TestExplain(t *testing.T) {
 	tests := map[string]string{
-		"0":    "never: 0–999 are not used (RFC 6455 §7.4.2)",
+		"0":    "never: not used (0-999) (RFC 6455 §7.4.2)",
 		"1000": "yes: any endpoint, and a browser script through close()",
-		"1004": "never: 1004 is reserved",
+		"1004": "never: reserved (RFC 6455 §7.4.1)",
 		"1005": "code 1005 when the peer's Close frame had an empty body",
 		"1006": "code 1006, wasClean false",
 		"1015": "reserved for reporting a failed TLS handshake",
