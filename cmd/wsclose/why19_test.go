@@ -105,8 +105,11 @@ func TestWhy19(t *testing.T) {
 			has(0, []string{"1001 (going away)", `"goodbye!"`}, "not hex")},
 
 		// 4. Exit statuses with one meaning each.
-		{"4 unreadable input exits 2", []string{"decode", "zz"}, "", has(2, []string{"not hex"})},
-		{"4 a refused body exits 1", []string{"decode", "03ed"}, "", has(1, []string{"refused"})},
+		{"4 unreadable input exits 2, a refused body 1", []string{"decode", "zz"}, "",
+			func(t *testing.T, out outcome) {
+				has(2, []string{"not hex"})(t, out)
+				has(1, []string{"refused"})(t, runArgs("", "decode", "03ed"))
+			}},
 		{"4 event with a refused body exits 1", []string{"event", "0bb7"}, "", has(1, []string{"refused"})},
 		{"4 encode of a CODE that is no number exits 2", []string{"encode", "abc"}, "", has(2, []string{"CODE"})},
 		{"4 event with TCP lost exits 1", []string{"event", "none"}, "", has(1, []string{"1006"})},
