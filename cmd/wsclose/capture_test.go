@@ -54,11 +54,12 @@ func TestCaptures(t *testing.T) {
 	}
 	upgrade := []byte("HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n")
 	tests := []struct {
-		name  string
-		file  string // under testdata; or
-		stdin []byte // a capture on standard input
-		want  []frame
-		exit  int
+		name    string
+		file    string // under testdata; or
+		stdin   []byte // a capture on standard input
+		want    []frame
+		exit    int
+		capture string // a part of the "capture" line, when checked
 	}{
 		{name: "tcpdump, pcap, IPv4: a gorilla server closes, a coder client echoes", file: "server-closes.pcap",
 			want: []frame{ok("127.0.0.1:58234 → 127.0.0.1:48081", c2s, 1001, "going away"), ok("127.0.0.1:48081 → 127.0.0.1:58234", s2c, 1001, "going away")}},
@@ -72,6 +73,10 @@ func TestCaptures(t *testing.T) {
 			want: []frame{ok("127.0.0.1:8080 → 127.0.0.1:51000", s2c, 1001, "hi")}},
 		{name: "a refused Close: 1005 on the wire", stdin: pcapFile(tcpPacket([]byte{0x88, 0x02, 0x03, 0xed}, false)),
 			want: []frame{{"127.0.0.1:8080 → 127.0.0.1:51000", s2c, ptr(1005), ptr(""), ptr(false), ptr(1002)}}, exit: exitRule},
+		{name: "a segment missing: the stream stops before it, and says so", stdin: pcapFile(
+			withSeq(tcpPacket([]byte{0x88, 0x02, 0x03, 0xe8}, false), 10),
+			withSeq(tcpPacket([]byte{0x88, 0x02, 0x03, 0xe9}, false), 20)),
+			want: []frame{ok("127.0.0.1:8080 → 127.0.0.1:51000", s2c, 1000, "")}, capture: "1 of them stop at a segment missing"},
 		{name: "no Close frame", stdin: pcapFile(tcpPacket([]byte("GET / HTTP/1.1\r\n\r\n"), false)), want: []frame{}},
 	}
 	for _, tt := range tests {
@@ -82,10 +87,14 @@ func TestCaptures(t *testing.T) {
 			}
 			out := checkRun(t, args, string(tt.stdin))
 			var got struct {
-				Frames []json.RawMessage `json:"frames"`
+				Capture string            `json:"capture"`
+				Frames  []json.RawMessage `json:"frames"`
 			}
 			if err := json.Unmarshal([]byte(out.Stdout), &got); err != nil || out.Exit != tt.exit {
 				t.Fatalf("exit %d (want %d), %v: %s", out.Exit, tt.exit, err, out.Stdout)
+			}
+			if !strings.Contains(got.Capture, tt.capture) {
+				t.Errorf("capture %q, want %q in it", got.Capture, tt.capture)
 			}
 			frames := []frame{}
 			for _, raw := range got.Frames {

@@ -203,8 +203,9 @@ func runDecodePcap(inv *invocation) (result, error) {
 	}
 	streams := c.streams()
 	res := &pcapResult{Capture: fmt.Sprintf("%s, %d packets, %d TCP streams (one each way per connection)", c.format, c.packets, len(streams)), Frames: []pcapFrame{}}
-	refused := 0
+	refused, gaps := 0, 0
 	for _, st := range streams {
+		gaps += btoi(st.gap)
 		for _, frame := range st.closeFrames() {
 			d, err := decideDecode(&input{data: frame, form: "frame"})
 			if err != nil {
@@ -217,6 +218,9 @@ func runDecodePcap(inv *invocation) (result, error) {
 			}
 			res.Frames = append(res.Frames, f)
 		}
+	}
+	if gaps > 0 {
+		res.Capture += fmt.Sprintf("; %d of them stop at a segment missing from the capture, and what follows it is not read", gaps)
 	}
 	if refused > 0 {
 		return res, &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf("%d of the %d Close frames refused", refused, len(res.Frames))}
