@@ -60,19 +60,15 @@ func decideDecode(in *input) (*decodeResult, error) {
 	if in.packet != "" {
 		res.Packet = &in.packet
 	}
-	body, bodyStart := in.payload(), 0
-	if in.packet != "" || looksLikeFrame(body) {
-		f, payload, ferr := parseFrame(body)
-		res.Frame = &f
-		if ferr != nil {
-			off, where := in.at(ferr.at)
-			res.problem = ferr.what
-			if ferr.rule == "" {
-				return res, &failure{exit: exitUnreadable, offset: off, msg: ferr.what}
-			}
-			return res, res.refuse(off, where, ferr.what, ferr.rule, wsclose.StatusProtocolError)
+	f, body, bodyStart, ferr := in.closeBody()
+	res.Frame = f
+	if ferr != nil {
+		off, where := in.at(ferr.at)
+		res.problem = ferr.what
+		if ferr.rule == "" {
+			return res, &failure{exit: exitUnreadable, offset: off, msg: ferr.what}
 		}
-		body, bodyStart = payload, *f.HeaderLen
+		return res, res.refuse(off, where, ferr.what, ferr.rule, wsclose.StatusProtocolError)
 	}
 	res.bodyLen = len(body)
 	code, _, perr := wsclose.ParsePayload(body)

@@ -98,16 +98,12 @@ func readSteps(inv *invocation) ([]peerStep, error) {
 		if f, ok := err.(*failure); ok {
 			return nil, &failure{exit: f.exit, offset: -1, msg: fmt.Sprintf("step %d: %s", i+1, f.msg)}
 		}
-		body := in.payload()
-		if len(body) > maxFrameLen {
-			return nil, unreadable("step %d is %s; a Close frame is at most %d (RFC 6455 §5.5)", i+1, byteCount(len(body)), maxFrameLen)
+		if n := len(in.payload()); n > maxFrameLen {
+			return nil, unreadable("step %d is %s; a Close frame is at most %d (RFC 6455 §5.5)", i+1, byteCount(n), maxFrameLen)
 		}
-		if in.packet != "" || looksLikeFrame(body) {
-			_, payload, ferr := parseFrame(body)
-			if ferr != nil {
-				return nil, unreadable("step %d is a frame that is no well-formed Close frame (%s); wsclose decode says more", i+1, ferr.what)
-			}
-			body = payload
+		_, body, _, ferr := in.closeBody()
+		if ferr != nil {
+			return nil, unreadable("step %d is a frame that is no well-formed Close frame (%s); wsclose decode says more", i+1, ferr.what)
 		}
 		steps[i].body = body
 	}

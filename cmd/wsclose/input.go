@@ -65,6 +65,21 @@ type input struct {
 // payload is what follows a packet's headers, or all the bytes read.
 func (in *input) payload() []byte { return in.data[in.start:] }
 
+// closeBody is the one reading of the bytes as a Close body: the payload of
+// the frame they hold (a packet's bytes always hold one, and bytes that
+// start with a frame header are one), or else the bytes themselves. f is
+// nil for a bare body; bodyStart is where the body starts in the payload.
+func (in *input) closeBody() (f *frameInfo, body []byte, bodyStart int, ferr *frameError) {
+	if body = in.payload(); in.packet == "" && !looksLikeFrame(body) {
+		return nil, body, 0, nil
+	}
+	h, body, ferr := parseFrame(body)
+	if ferr != nil {
+		return &h, nil, 0, ferr
+	}
+	return &h, body, *h.HeaderLen, nil
+}
+
 // describe says how the bytes were read, for decode's "input" line.
 func (in *input) describe() string {
 	switch in.form {
