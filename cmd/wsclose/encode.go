@@ -57,7 +57,7 @@ func decideEncode(code int, reason string, truncate, lossy bool) (*encodeResult,
 		reason, res.Repaired = wsclose.DecodeReason([]byte(reason)), true
 	}
 	if truncate {
-		cut := wsclose.TruncateReason(reason)
+		cut := wsclose.CutReason(reason) // cut only: the reason is UTF-8 by now
 		reason, res.Truncated = cut, cut != reason
 	}
 	if code < 0 || code > 65535 {
