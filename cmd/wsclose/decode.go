@@ -1,72 +1,36 @@
 package main
 
 import (
-	"bytes"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"unicode/utf8"
 
 	"github.com/wsclose/wsclose"
 )
 
 var cmdDecode = &command{
-	name:      "decode",
-	usageLine: "decode [--json] HEX...|-",
-	short:     "decode a Close body or a whole frame, written as hex or pasted from a capture",
-	long: `Decode reads a Close frame's body, or a whole frame, and judges it as a
-receiver must (RFC 6455 §5.2, §5.5, §5.5.1, §7.4, §8.1): the code, the reason
-as a browser shows it, and, when the receiver must refuse it, the rule it
-breaks and the code to fail the connection with.
-
-HEX is the bytes as people paste them; the arguments are joined by spaces, and
-"-" reads standard input instead (at most 1 MiB; longer input is refused, not
-cut):
-  03e8 4f4b, 03:e8:4f:4b, 0x03e84f4b, 0x03,0xe8,0x4f,0x4b, \x03\xe8\x4f\x4b
-  xxd -p output (plain hex, over several lines)
-  xxd, hexdump -C and Wireshark "Copy as Hex Dump" lines, whose offset and
-  ASCII columns are recognised and skipped:
-    00000000: 8882 37fa 213d 3412                      ..7.!=4.
-    0000   88 82 37 fa 21 3d 34 12                           ..7.!=4.
-
-Input that starts with a frame header is read as a frame: a Close frame's
-payload is unmasked and decoded; any other opcode, a Close frame without FIN,
-with RSV bits, with a 16-bit or 64-bit length, or over 125 bytes is named
-with the rule it breaks. Errors quote at most 40 characters of the input and
-give the offset of the first bad character in it, counted in bytes from 0 as
-typed.
-
-JSON: {"input", "frame" (null for a body, else {"opcode", "type", "fin",
-"rsv", "masked", "mask_key", "payload_len", "header_len"}), "code", "name",
-"class", "reason" (as a browser shows it; null when there is none),
-"reason_bytes", "valid" (a receiver accepts it), "script_allowed" (close()
-may send the code), "fail_code" (null, or the code to fail with), "error",
-"offset", "exit"}.
-
-Examples:
-  wsclose decode 03e9676f696e672061776179
-  wsclose decode 88 82 37 fa 21 3d 34 12
-  pbpaste | wsclose decode -
-`,
-	minArgs: 1,
+	name:    "decode",
+	flags:   []string{"pcap"},
+	fields:  []string{"input", "packet", "frame", "code", "name", "class", "reason", "reason_bytes", "valid", "script_allowed", "fail_code"},
 	maxArgs: -1,
-	setup: func(fs *flag.FlagSet) func([]string, io.Reader) (result, error) {
-		return runDecode
-	},
+	run:     runDecode,
 }
+
+// cmdDecodePcap is decode with --pcap: the same command, another JSON object.
+var cmdDecodePcap = &command{name: "decode", fields: []string{"capture", "frames"}}
 
 // decodeResult is decode's output.
 type decodeResult struct {
 	Input         string     `json:"input"`
+	Packet        *string    `json:"packet"`
 	Frame         *frameInfo `json:"frame"`
 	Code          *int       `json:"code"`
-	Name          string     `json:"name,omitempty"`
-	Class         string     `json:"class,omitempty"`
+	Name          *string    `json:"name"`
+	Class         *string    `json:"class"`
 	Reason        *string    `json:"reason"`
-	ReasonBytes   int        `json:"reason_bytes"`
-	Valid         bool       `json:"valid"`
-	ScriptAllowed bool       `json:"script_allowed"`
+	ReasonBytes   *int       `json:"reason_bytes"`
+	Valid         *bool      `json:"valid"`
+	ScriptAllowed *bool      `json:"script_allowed"`
 	FailCode      *int       `json:"fail_code"`
 
 	bodyLen int    // the Close body's length, when there is one
@@ -75,59 +39,64 @@ type decodeResult struct {
 	status
 }
 
-func runDecode(args []string, stdin io.Reader) (result, error) {
-	text, err := readInput(args, stdin)
+func runDecode(inv *invocation) (result, error) {
+	if inv.pcap != "" {
+		return runDecodePcap(inv)
+	}
+	text, err := readText(inv.args, inv)
 	if err != nil {
 		return nil, err
 	}
-	in, err := parseHex(text)
+	in, err := readBytes(text)
 	if err != nil {
 		return nil, err
 	}
+	return decideDecode(in)
+}
+
+// decideDecode judges the bytes read as a receiver must.
+func decideDecode(in *input) (*decodeResult, error) {
 	res := &decodeResult{Input: in.describe(), bodyLen: -1}
-	body, bodyStart := in.data, 0
-	if looksLikeFrame(in.data) {
-		f, payload, ferr := parseFrame(in.data)
-		res.Frame = &f
-		if ferr != nil {
-			if ferr.rule == "" {
-				res.problem = ferr.what
-				return res, invalidAt(in.at(ferr.at), "%s", ferr.what)
-			}
-			return res, res.refuse(in.at(ferr.at), ferr.what, ferr.rule, wsclose.StatusProtocolError)
+	if in.packet != "" {
+		res.Packet = &in.packet
+	}
+	f, body, bodyStart, ferr := in.closeBody()
+	res.Frame = f
+	if ferr != nil {
+		off, where := in.at(ferr.at)
+		res.problem = ferr.what
+		if ferr.rule == "" {
+			return res, &failure{exit: exitUnreadable, offset: off, msg: ferr.what}
 		}
-		body, bodyStart = payload, f.HeaderLen
+		return res, res.refuse(off, where, ferr.what, ferr.rule, wsclose.StatusProtocolError)
 	}
 	res.bodyLen = len(body)
 	code, _, perr := wsclose.ParsePayload(body)
-	if len(body) >= 2 {
+	res.Valid = ptr(perr == nil)
+	if len(body) != 1 {
 		n := int(code)
-		res.Code, res.Name, res.Class = &n, code.Name(), code.Class().String()
-		res.ScriptAllowed = wsclose.ValidateScriptCode(n) == nil
-		res.ReasonBytes = len(body) - 2
-		if len(body) <= wsclose.MaxPayloadLen {
-			r := wsclose.DecodeReason(body[2:])
-			res.Reason = &r
+		res.Code, res.Name, res.Class = &n, ptr(code.Name()), ptr(code.Class().String())
+		res.ScriptAllowed = ptr(len(body) >= 2 && wsclose.ValidateScriptCode(n) == nil)
+		res.ReasonBytes, res.Reason = ptr(max(0, len(body)-2)), ptr("")
+		if len(body) > 2 && len(body) <= wsclose.MaxPayloadLen {
+			res.Reason = ptr(wsclose.DecodeReason(body[2:]))
 		}
-	} else if len(body) == 0 {
-		n, r := int(code), ""
-		res.Code, res.Name, res.Class, res.Reason = &n, code.Name(), code.Class().String(), &r
 	}
 	if perr == nil {
-		res.Valid = true
 		return res, nil
 	}
 	at, what, rule := bodyProblem(body, perr)
-	return res, res.refuse(in.at(bodyStart+at), what, rule, wsclose.FailureCode(perr))
+	off, where := in.at(bodyStart + at)
+	return res, res.refuse(off, where, what, rule, wsclose.FailureCode(perr))
 }
 
 // refuse records that a receiver refuses the input, and returns the error
 // that says so.
-func (r *decodeResult) refuse(offset int, what, rule string, fail wsclose.Code) error {
+func (r *decodeResult) refuse(offset int, where, what, rule string, fail wsclose.Code) error {
 	n := int(fail)
-	r.problem, r.FailCode = fmt.Sprintf("%s at input offset %d: %s", what, offset, rule), &n
+	r.problem, r.FailCode, r.Valid = fmt.Sprintf("%s at %s: %s", what, where, rule), &n, ptr(false)
 	return &failure{
-		exit:   exitInvalid,
+		exit:   exitRule,
 		offset: offset,
 		msg:    fmt.Sprintf("refused: %s; fail the connection with %v", r.problem, fail),
 		brief:  fmt.Sprintf("refused; fail the connection with %v", fail),
@@ -138,74 +107,144 @@ func (r *decodeResult) refuse(offset int, what, rule string, fail wsclose.Code) 
 // refused, and where in the body: the package's error names the fault, and
 // the command explains it with the rule it breaks.
 func bodyProblem(body []byte, err error) (at int, what, rule string) {
+	var ce *wsclose.CodeError
 	switch {
 	case errors.Is(err, wsclose.ErrPayloadTooShort):
 		return 0, "a 1-byte body", "a body that is not empty begins with a 2-byte code (RFC 6455 §5.5.1)"
 	case errors.Is(err, wsclose.ErrPayloadTooLong):
 		return wsclose.MaxPayloadLen, fmt.Sprintf("a %d-byte body", len(body)), "control frames carry at most 125 bytes (RFC 6455 §5.5)"
-	case errors.Is(err, wsclose.ErrInvalidCode):
-		var ce *wsclose.CodeError
-		errors.As(err, &ce)
-		code := wsclose.Code(ce.Code)
-		return 0, fmt.Sprintf("code %d", int(code)), codeRule(code)
+	case errors.As(err, &ce):
+		return 0, fmt.Sprintf("code %d", ce.Code), codeRule(wsclose.Code(ce.Code))
 	}
 	var re *wsclose.ReasonError
 	errors.As(err, &re)
-	at = re.Offset
-	tail := body[2+at:]
+	tail := body[2+re.Offset:]
 	switch {
 	case errors.Is(err, wsclose.ErrLoneSurrogate):
 		what, rule = fmt.Sprintf("a lone surrogate (% X) in the reason", tail[:min(3, len(tail))]), "UTF-8 has no surrogates, and the reason MUST be UTF-8 (RFC 3629 §3, RFC 6455 §5.5.1, §8.1)"
 	case !utf8.FullRune(tail):
-		what, rule = fmt.Sprintf("a reason cut mid-character (%s of a %d-byte sequence)", byteCount(len(tail)), sequenceLen(tail[0])), "the reason MUST be UTF-8 (RFC 6455 §5.5.1, §8.1); a sender cut it by bytes, not characters"
+		what, rule = fmt.Sprintf("a reason cut mid-character (%s of a %d-byte sequence)", byteCount(len(tail)), 2+btoi(tail[0] >= 0xE0)+btoi(tail[0] >= 0xF0)), "the reason MUST be UTF-8 (RFC 6455 §5.5.1, §8.1); a sender cut it by bytes, not characters"
 	default:
 		what, rule = fmt.Sprintf("byte %02X in the reason", tail[0]), "the reason MUST be UTF-8, and this byte starts no UTF-8 sequence here (RFC 6455 §5.5.1, §8.1)"
 	}
-	return 2 + at, what, rule
+	return 2 + re.Offset, what, rule
 }
 
-// sequenceLen is the length of the UTF-8 sequence that lead byte b starts.
-func sequenceLen(b byte) int {
-	switch {
-	case b >= 0xF0:
-		return 4
-	case b >= 0xE0:
-		return 3
+func btoi(b bool) int {
+	if b {
+		return 1
 	}
-	return 2
+	return 0
 }
 
-func (r *decodeResult) writeText(w *bytes.Buffer) {
-	fields := []field{{"input", r.Input}}
+func (r *decodeResult) rows() [][]string {
+	rows := [][]string{{"input", r.Input}}
+	if r.Packet != nil {
+		rows = append(rows, []string{"packet", *r.Packet})
+	}
 	if r.Frame != nil {
-		fields = append(fields, field{"frame", r.Frame.describe()})
+		rows = append(rows, []string{"frame", r.Frame.describe()})
 	}
 	if r.Code != nil {
 		code := wsclose.Code(*r.Code)
 		if r.bodyLen == 0 {
-			fields = append(fields, field{"code", code.String() + `: the body is empty, which is how "no status" is sent (RFC 6455 §7.1.5)`})
+			rows = append(rows, []string{"code", code.String() + `: the body is empty, which is how "no status" is sent (RFC 6455 §7.1.5)`})
 		} else {
-			fields = append(fields, field{"code", code.String()}, field{"class", r.Class})
-		}
-		if r.Reason != nil && r.bodyLen > 0 {
-			shown := quote(*r.Reason) + " (" + byteCount(r.ReasonBytes) + ")"
-			if !r.Valid {
-				shown = quote(*r.Reason) + " as a browser shows it (" + byteCount(r.ReasonBytes) + ")"
+			rows = append(rows, []string{"code", code.String()}, []string{"class", *r.Class})
+			shown := quote(*r.Reason) + " (" + byteCount(*r.ReasonBytes) + ")"
+			if !*r.Valid {
+				shown = quote(*r.Reason) + " as a browser shows it (" + byteCount(*r.ReasonBytes) + ")"
 			}
-			fields = append(fields, field{"reason", shown})
+			rows = append(rows, []string{"reason", shown})
 		}
 	}
 	switch {
-	case r.Valid && r.bodyLen == 0:
-		fields = append(fields, field{"sendable", "yes: by any endpoint, and by a browser script's close() with no code"})
-	case r.Valid:
-		fields = append(fields, field{"sendable", sender(wsclose.Code(*r.Code))})
+	case r.Valid != nil && *r.Valid && r.bodyLen == 0:
+		rows = append(rows, []string{"sendable", "yes: by any endpoint, and by a browser script's close() with no code"})
+	case r.Valid != nil && *r.Valid:
+		rows = append(rows, []string{"sendable", sender(wsclose.Code(*r.Code))})
 	case r.FailCode != nil:
-		fields = append(fields,
-			field{"refused", r.problem},
-			field{"fail", fmt.Sprintf("the connection with %v (RFC 6455 §7.1.7)", wsclose.Code(*r.FailCode))})
+		rows = append(rows, []string{"refused", r.problem}, []string{"fail", fmt.Sprintf("the connection with %v (RFC 6455 §7.1.7)", wsclose.Code(*r.FailCode))})
 	default:
-		fields = append(fields, field{"error", r.problem})
+		rows = append(rows, []string{"error", r.problem})
 	}
-	writeFields(w, fields)
+	return rows
+}
+
+// pcapFrame is one Close frame found in a capture: decode's object, with
+// the stream and the direction it was sent in.
+type pcapFrame struct {
+	*decodeResult
+	Stream    string  `json:"stream"`
+	Direction *string `json:"direction"`
+}
+
+// pcapResult is decode --pcap's output.
+type pcapResult struct {
+	Capture string      `json:"capture"`
+	Frames  []pcapFrame `json:"frames"`
+
+	status
+}
+
+// runDecodePcap decodes every Close frame in the TCP streams of a capture.
+// It exits 1 when a receiver refuses any of them.
+func runDecodePcap(inv *invocation) (result, error) {
+	if len(inv.args) > 0 {
+		return nil, usageError("--pcap takes no other arguments")
+	}
+	c, err := readCapture(inv.pcap, inv.stdin)
+	if err != nil {
+		return nil, err
+	}
+	streams := c.streams()
+	res := &pcapResult{Capture: fmt.Sprintf("%s, %d packets, %d TCP streams (one each way per connection)", c.format, c.packets, len(streams)), Frames: []pcapFrame{}}
+	refused, gaps := 0, 0
+	for _, st := range streams {
+		gaps += btoi(st.gap)
+		for _, frame := range st.closeFrames() {
+			d, err := decideDecode(&input{data: frame, form: "frame"})
+			if err != nil {
+				refused++
+				d.setStatus(status{Error: ptr(err.Error()), Exit: exitOf(err)})
+			}
+			f := pcapFrame{decodeResult: d, Stream: st.src.String() + " → " + st.dst.String()}
+			if st.direction != "" {
+				f.Direction = &st.direction
+			}
+			res.Frames = append(res.Frames, f)
+		}
+	}
+	if gaps > 0 {
+		res.Capture += fmt.Sprintf("; %d of them stop at a segment missing from the capture, and what follows it is not read", gaps)
+	}
+	if refused > 0 {
+		return res, &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf("%d of the %d Close frames refused", refused, len(res.Frames))}
+	}
+	return res, nil
+}
+
+// exitOf is the exit status err causes.
+func exitOf(err error) int {
+	var f *failure
+	if errors.As(err, &f) {
+		return f.exit
+	}
+	return exitRule
+}
+
+func (r *pcapResult) rows() [][]string {
+	rows := [][]string{{"capture", r.Capture}}
+	if len(r.Frames) == 0 {
+		rows = append(rows, []string{"frames", "none: no WebSocket Close frame in the capture's TCP streams (a wss:// stream is encrypted, and cannot be read)"})
+	}
+	for _, f := range r.Frames {
+		dir := "direction unknown"
+		if f.Direction != nil {
+			dir = map[string]string{"client_to_server": "client to server", "server_to_client": "server to client"}[*f.Direction]
+		}
+		rows = append(rows, []string{""}, []string{"stream", f.Stream + " (" + dir + ")"})
+		rows = append(rows, f.rows()[1:]...)
+	}
+	return rows
 }

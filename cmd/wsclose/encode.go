@@ -1,89 +1,95 @@
 package main
 
 import (
-	"bytes"
 	"encoding/hex"
 	"errors"
-	"flag"
-	"io"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/wsclose/wsclose"
 )
 
 var cmdEncode = &command{
-	name:      "encode",
-	usageLine: "encode [--json] [--truncate] CODE [REASON]",
-	short:     "print the Close body for CODE and REASON as hex",
-	long: `Encode prints the body of a Close frame that carries CODE (a whole number)
-and REASON (RFC 6455 §5.5.1): the code in two bytes, then the reason's UTF-8.
-CODE must be one an endpoint may send (1000–1003, 1007–1014, 3000–4999); 1005
-with no reason gives the empty body, which is how "no status" is sent. REASON
-must be valid UTF-8 of at most 123 bytes.
-
-JSON: {"code", "reason" (as sent; null on error), "reason_bytes",
-"truncated", "hex" (the body; null on error), "error", "exit"}.
-
-Examples:
-  wsclose encode 1000 bye
-  wsclose encode --truncate 4000 "$(cat long-reason.txt)"
-  wsclose encode 1005
-`,
+	name:    "encode",
+	flags:   []string{"truncate", "lossy"},
+	fields:  []string{"code", "reason", "reason_bytes", "truncated", "repaired", "hex"},
 	minArgs: 1,
 	maxArgs: 2,
-	setup: func(fs *flag.FlagSet) func([]string, io.Reader) (result, error) {
-		truncate := fs.Bool("truncate", false, "cut a reason over 123 bytes at a character boundary")
-		return func(args []string, _ io.Reader) (result, error) {
-			return runEncode(args, *truncate)
-		}
-	},
+	run:     runEncode,
 }
 
 // encodeResult is encode's output.
 type encodeResult struct {
 	Code        int     `json:"code"`
-	Reason      *string `json:"reason"`
-	ReasonBytes int     `json:"reason_bytes"`
+	Reason      *string `json:"reason"` // as sent; nil when none is sent
+	ReasonBytes *int    `json:"reason_bytes"`
 	Truncated   bool    `json:"truncated"`
+	Repaired    bool    `json:"repaired"`
 	Hex         *string `json:"hex"`
 
 	status
 }
 
-func runEncode(args []string, truncate bool) (result, error) {
-	code, err := strconv.Atoi(args[0])
+func runEncode(inv *invocation) (result, error) {
+	code, err := strconv.Atoi(inv.args[0])
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
-		return nil, invalid("CODE must be a whole number, not %s", excerpt(args[0]))
-	}
-	if err != nil || code < 0 || code > 65535 {
-		return nil, invalid("code %s: a Close frame holds a 16-bit code, 0 to 65535 (RFC 6455 §5.5.1)", excerpt(args[0]))
+		return nil, unreadable("CODE must be a whole number, not %s", excerpt(inv.args[0]))
 	}
 	var reason string
-	if len(args) == 2 {
-		reason = args[1]
+	if len(inv.args) == 2 {
+		reason = inv.args[1]
 	}
-	res := &encodeResult{Code: code, ReasonBytes: len(reason)}
+	return decideEncode(code, reason, inv.truncate, inv.lossy)
+}
+
+// decideEncode builds the Close body: the UTF-8 check first, then the
+// repair if asked, then the cut if asked, then AppendPayload's rules.
+func decideEncode(code int, reason string, truncate, lossy bool) (*encodeResult, error) {
+	res := &encodeResult{Code: code}
+	if !utf8.ValidString(reason) {
+		if !lossy {
+			i := 0
+			for r, size := utf8.DecodeRuneInString(reason); r != utf8.RuneError || size != 1; r, size = utf8.DecodeRuneInString(reason[i:]) {
+				i += size
+			}
+			return res, broken("the reason is not valid UTF-8 at byte %d, and a reason MUST be (RFC 6455 §5.5.1); --lossy replaces each bad sequence with U+FFFD and says so", i)
+		}
+		reason, res.Repaired = wsclose.DecodeReason([]byte(reason)), true
+	}
 	if truncate {
-		cut := wsclose.TruncateReason(reason)
-		res.Truncated = cut != reason
-		reason = cut
+		cut := wsclose.CutReason(reason) // cut only: the reason is UTF-8 by now
+		reason, res.Truncated = cut, cut != reason
+	}
+	if code < 0 || code > 65535 {
+		return res, broken("code %d: a Close frame holds a 16-bit code, 0 to 65535 (RFC 6455 §5.5.1)", code)
 	}
 	body, err := wsclose.AppendPayload(nil, wsclose.Code(code), reason)
 	switch {
 	case errors.Is(err, wsclose.ErrInvalidCode):
-		return res, invalid("code %d may not be sent: %s", code, codeRule(wsclose.Code(code)))
+		return res, broken("code %d may not be sent: %s", code, codeRule(wsclose.Code(code)))
 	case errors.Is(err, wsclose.ErrReasonTooLong):
-		return res, invalid("the reason is %s; a Close body holds at most 123 after the code (RFC 6455 §5.5); --truncate cuts it at a character boundary", byteCount(len(reason)))
+		return res, broken("the reason is %s; a Close body holds at most 123 after the code (RFC 6455 §5.5); --truncate cuts it at a character boundary", byteCount(len(reason)))
 	case err != nil:
-		return res, invalid("the reason may not be sent: %s (RFC 6455 §5.5.1)", plain(err))
+		return res, broken("the reason may not be sent: %s (RFC 6455 §5.5.1)", err.Error()[len("wsclose: "):])
 	}
-	h := hex.EncodeToString(body)
-	res.Hex, res.Reason, res.ReasonBytes = &h, &reason, len(reason)
+	res.Hex, res.Reason, res.ReasonBytes = ptr(hex.EncodeToString(body)), &reason, ptr(len(reason))
 	return res, nil
 }
 
-func (r *encodeResult) writeText(w *bytes.Buffer) {
-	if r.Hex != nil {
-		w.WriteString(*r.Hex + "\n")
+func (r *encodeResult) rows() [][]string {
+	if r.Hex == nil || *r.Hex == "" {
+		return nil
 	}
+	return [][]string{{*r.Hex}}
+}
+
+// note says, for the empty body, what the empty output means.
+func (r *encodeResult) note() string {
+	switch {
+	case r.Hex != nil && *r.Hex == "":
+		return `the body is empty: 1005 is sent as no body at all, which the peer reports as 1005, "no status" (RFC 6455 §7.1.5)`
+	case r.Repaired:
+		return "the reason was not UTF-8: each bad sequence became U+FFFD (--lossy)"
+	}
+	return ""
 }

@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
-	"flag"
 	"fmt"
-	"io"
 	"slices"
 	"strings"
 
@@ -14,59 +12,26 @@ import (
 )
 
 var cmdEvent = &command{
-	name:      "event",
-	usageLine: "event [--json] [--role client|server] BODY...",
-	short:     `what a connection reports when the peer sends these Close bodies ("none": TCP lost)`,
-	long: `Event plays the closing handshake of one connection, as package wsclose's
-Handshake keeps it (RFC 6455 §7.1; WHATWG WebSockets Standard, "the WebSocket
-connection is closed"), when the peer sends each BODY in turn: a Close body in
-hex, as decode takes it (or a whole Close frame), or "none" for the TCP
-connection lost. For each it says whether this end accepts, refuses or
-ignores it, and the Close this end sends back. Then it says who closes TCP
-and what the connection reports: the close event's code, reason and wasClean,
-and whether an error event fires first. This is the command for "why did my
-browser say 1006?".
-
---role is the end that receives the bodies: client (the default, as a
-browser is) or server. For a client, the known departures of real engines
-(Chromium and Node's undici, measured over loopback) that apply to the bodies
-are listed after the event.
-
-At most 8 bodies, each at most 139 bytes; those after a TCP loss are ignored.
-
-JSON: {"role", "steps": [{"body" (hex; null for none), "verdict"
-("accepted", "refused", "ignored" or "tcp lost"), "refused" (why; "" when
-not), "reply" (the Close body sent back, hex; null when none),
-"close_transport" (this end should close TCP now), "state"}], "tcp", "event":
-{"code", "reason", "was_clean", "error_event", "dropped"}, "engines": [...],
-"exit"}.
-
-Examples:
-  wsclose event 03e84f4b
-  wsclose event ''
-  wsclose event none
-  wsclose event 0bb7 none
-  wsclose event --role server 03e8
-`,
-	minArgs: 1,
-	maxArgs: 8,
-	setup: func(fs *flag.FlagSet) func([]string, io.Reader) (result, error) {
-		role := fs.String("role", "client", "the end that receives the bodies: client or server")
-		return func(args []string, _ io.Reader) (result, error) {
-			return runEvent(args, *role)
-		}
-	},
+	name:    "event",
+	flags:   []string{"role"},
+	maxArgs: -1,
+	fields:  []string{"role", "steps", "tcp", "tcp_note", "event", "engines"},
+	run:     runEvent,
 }
 
-// maxFrameLen is the longest Close frame: a 14-byte header (with the 64-bit
-// length and a masking key) and 125 bytes of payload.
-const maxFrameLen = 14 + 125
+// maxSteps is the most steps event plays, and maxFrameLen the longest Close
+// frame: a 14-byte header (with the 64-bit length and a masking key) and
+// 125 bytes of payload.
+const (
+	maxSteps    = 8
+	maxFrameLen = 14 + 125
+)
 
-// eventStep is what one BODY did.
+// eventStep is what one STEP did.
 type eventStep struct {
 	Body           *string `json:"body"`
 	Verdict        string  `json:"verdict"`
-	Refused        string  `json:"refused"`
+	Refused        *string `json:"refused"`
 	Reply          *string `json:"reply"`
 	CloseTransport bool    `json:"close_transport"`
 	State          string  `json:"state"`
@@ -75,12 +40,12 @@ type eventStep struct {
 	replyNote string // the reply described, for the text
 }
 
-// closeEvent is the Event as a script sees it.
+// closeEventJSON is the close event as a script sees it.
 type closeEventJSON struct {
 	Code       int    `json:"code"`
 	Reason     string `json:"reason"`
 	WasClean   bool   `json:"was_clean"`
-	ErrorEvent bool   `json:"error_event"`
+	ErrorEvent *bool  `json:"error_event"`
 	Dropped    bool   `json:"dropped"` // TCP lost before any Close, no other failure (Event.Dropped)
 }
 
@@ -89,76 +54,101 @@ type eventResult struct {
 	Role    string         `json:"role"`
 	Steps   []eventStep    `json:"steps"`
 	TCP     string         `json:"tcp"`
+	TCPNote string         `json:"tcp_note"`
 	Event   closeEventJSON `json:"event"`
 	Engines []string       `json:"engines"`
 
 	status
 }
 
-func runEvent(args []string, roleName string) (result, error) {
-	var role wsclose.Role
-	switch roleName {
-	case "client":
-		role = wsclose.Client
-	case "server":
-		role = wsclose.Server
-	default:
-		return nil, invalid("--role is client or server, not %s", excerpt(roleName))
+// peerStep is a STEP as read: a Close body, or the TCP connection lost.
+type peerStep struct {
+	body []byte
+	lost bool
+}
+
+// readSteps splits the arguments at each "then" and reads each step with
+// the one input reader, before any is played, so that bad input is
+// reported before output.
+func readSteps(inv *invocation) ([]peerStep, error) {
+	groups := [][]string{nil}
+	for _, a := range inv.args {
+		if a == "then" {
+			groups = append(groups, nil)
+		} else {
+			groups[len(groups)-1] = append(groups[len(groups)-1], a)
+		}
 	}
-	// Read every BODY before playing any, so that bad input is reported
-	// before output.
-	bodies := make([][]byte, len(args))
-	for i, a := range args {
-		if a == "none" {
+	if len(groups) > maxSteps {
+		return nil, usageError(fmt.Sprintf("at most %d steps", maxSteps))
+	}
+	steps := make([]peerStep, len(groups))
+	for i, g := range groups {
+		if len(g) == 0 && len(groups) > 1 {
+			return nil, usageError(fmt.Sprintf(`step %d is empty: "then" stands between two steps`, i+1))
+		}
+		if len(g) == 1 && g[0] == "none" {
+			steps[i].lost = true
 			continue
 		}
-		in, err := parseHex(a)
+		text, err := readText(g, inv)
 		if err != nil {
-			return nil, invalid("BODY %d: %v", i+1, err)
+			return nil, err
 		}
-		if len(in.data) > maxFrameLen {
-			return nil, invalid("BODY %d is %s; a Close frame is at most %d (RFC 6455 §5.5)", i+1, byteCount(len(in.data)), maxFrameLen)
+		in, err := readBytes(text)
+		if f, ok := err.(*failure); ok {
+			return nil, &failure{exit: f.exit, offset: -1, msg: fmt.Sprintf("step %d: %s", i+1, f.msg)}
 		}
-		bodies[i] = in.data
-		if looksLikeFrame(in.data) {
-			_, payload, ferr := parseFrame(in.data)
-			if ferr != nil {
-				return nil, invalid("BODY %d is a frame that is no well-formed Close frame (%s); wsclose decode says more", i+1, ferr.what)
-			}
-			bodies[i] = payload
+		if n := len(in.payload()); n > maxFrameLen {
+			return nil, unreadable("step %d is %s; a Close frame is at most %d (RFC 6455 §5.5)", i+1, byteCount(n), maxFrameLen)
 		}
+		_, body, _, ferr := in.closeBody()
+		if ferr != nil {
+			return nil, unreadable("step %d is a frame that is no well-formed Close frame (%s); wsclose decode says more", i+1, ferr.what)
+		}
+		steps[i].body = body
 	}
+	return steps, nil
+}
 
+func runEvent(inv *invocation) (result, error) {
+	steps, err := readSteps(inv)
+	if err != nil {
+		return nil, err
+	}
+	return decideEvent(steps, inv.role)
+}
+
+// decideEvent plays the steps on a Handshake of the given role.
+func decideEvent(steps []peerStep, role wsclose.Role) (*eventResult, error) {
 	h := wsclose.NewHandshake(role)
-	res := &eventResult{Role: roleName, Engines: []string{}}
+	res := &eventResult{Role: role.String(), Engines: []string{}}
 	var first []byte    // the first Close body accepted
 	afterFirst := false // a body came after it
-	for i, body := range bodies {
+	refused := false
+	for _, in := range steps {
 		var step eventStep
 		switch {
-		case args[i] == "none":
-			step.Verdict = "tcp lost"
-			step.received = "the TCP connection is lost"
+		case in.lost:
+			step.Verdict, step.received = "tcp_lost", "the TCP connection is lost"
 			if h.State() == wsclose.StateClosed {
 				step.Verdict, step.received = "ignored", "the TCP connection is already closed"
 			}
 			h.TransportClosed()
 		default:
-			h2 := hex.EncodeToString(body)
-			step.Body = &h2
+			step.Body = ptr(hex.EncodeToString(in.body))
 			before := h.State()
-			reply, err := h.Receive(body)
+			reply, err := h.Receive(in.body)
 			send := reply != nil
 			if send {
 				_ = h.Send(reply) // this end writes every reply it owes; Receive's bodies always pass
 			}
-			step.received = describeBody(body)
+			step.received = describeBody(in.body)
 			switch {
 			case err != nil:
-				step.Verdict = "refused"
-				_, what, rule := bodyProblem(body, err)
-				step.Refused = what + ": " + rule
-				step.received += "; refused: " + step.Refused + "; the connection fails (RFC 6455 §7.1.7)"
+				_, what, rule := bodyProblem(in.body, err)
+				step.Verdict, step.Refused, refused = "refused", ptr(what+": "+rule), true
+				step.received += "; refused: " + *step.Refused + "; the connection fails (RFC 6455 §7.1.7)"
 			case !send:
 				// This end sends nothing but replies, so a body that needs
 				// none came after the first Close, a failure or TCP's end.
@@ -166,13 +156,10 @@ func runEvent(args []string, roleName string) (result, error) {
 				step.received += "; ignored: " + ignoredWhy(before, first != nil)
 				afterFirst = afterFirst || (first != nil && before != wsclose.StateClosed)
 			default:
-				step.Verdict = "accepted"
-				first = body
+				step.Verdict, first = "accepted", in.body
 			}
 			if send {
-				r := hex.EncodeToString(reply)
-				step.Reply = &r
-				step.replyNote = describeReply(reply, err)
+				step.Reply, step.replyNote = ptr(hex.EncodeToString(reply)), describeReply(reply, err)
 			}
 		}
 		step.CloseTransport = h.CloseTransport()
@@ -182,21 +169,25 @@ func runEvent(args []string, roleName string) (result, error) {
 
 	switch {
 	case h.State() == wsclose.StateClosed:
-		res.TCP = "lost"
+		res.TCP, res.TCPNote = "lost", "the TCP connection was lost"
 	case h.CloseTransport() && h.Event().Failed:
-		res.TCP = "this end closes it now: the connection failed (RFC 6455 §7.1.7)"
+		res.TCP, res.TCPNote = "close", "this end closes it now: the connection failed (RFC 6455 §7.1.7)"
 	case h.CloseTransport():
-		res.TCP = "the server closes it now, the handshake done (RFC 6455 §5.5.1, §7.1.1)"
+		res.TCP, res.TCPNote = "close", "the server closes it now, the handshake done (RFC 6455 §5.5.1, §7.1.1)"
 	case role == wsclose.Client:
-		res.TCP = "the client waits for the server to close it (RFC 6455 §7.1.1); the event below is once it does"
+		res.TCP, res.TCPNote = "wait", "the client waits for the server to close it (RFC 6455 §7.1.1); the event below is once it does"
 	default:
-		res.TCP = "the server waits for the client's Close; the event below is if TCP closed now"
+		res.TCP, res.TCPNote = "wait", "the server waits for the client's Close; the event below is if TCP closed now"
 	}
 	h.TransportClosed()
 	ev := h.Event()
-	res.Event = closeEventJSON{Code: int(ev.Code), Reason: ev.Reason, WasClean: ev.WasClean, ErrorEvent: ev.Failed, Dropped: ev.Dropped}
+	res.Event = closeEventJSON{Code: int(ev.Code), Reason: ev.Reason, WasClean: ev.WasClean, Dropped: ev.Dropped}
 	if role == wsclose.Client {
-		res.Engines = engineDepartures(bodies, args, first, afterFirst, ev)
+		res.Event.ErrorEvent = ptr(ev.Failed)
+		res.Engines = engineDepartures(steps, first, afterFirst, ev)
+	}
+	if refused || !ev.WasClean {
+		return res, &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf("the connection fails: code %v, wasClean false", wsclose.Code(ev.Code))}
 	}
 	return res, nil
 }
@@ -204,10 +195,10 @@ func runEvent(args []string, roleName string) (result, error) {
 // describeBody says what a received body holds.
 func describeBody(body []byte) string {
 	h := hex.EncodeToString(body)
-	if len(body) == 0 {
-		return `"" (empty): no status, reported as 1005 (RFC 6455 §7.1.5)`
-	}
-	if len(body) < 2 {
+	switch {
+	case len(body) == 0:
+		return `empty: no status, reported as 1005 (RFC 6455 §7.1.5)`
+	case len(body) < 2:
 		return h
 	}
 	code, _, _ := wsclose.ParsePayload(body)
@@ -222,7 +213,7 @@ func describeBody(body []byte) string {
 func describeReply(reply []byte, err error) string {
 	switch {
 	case len(reply) == 0:
-		return `"" (empty), the echo of an empty body (RFC 6455 §5.5.1)`
+		return `empty, the echo of an empty body (RFC 6455 §5.5.1)`
 	case err == nil:
 		return hex.EncodeToString(reply) + ", the echo: the received code alone (RFC 6455 §5.5.1)"
 	}
@@ -242,10 +233,11 @@ func ignoredWhy(before wsclose.State, hadFirst bool) string {
 }
 
 // engineDepartures lists where Chromium or Node's undici, as clients, were
-// measured to depart from what Handshake says, for the bodies given.
-func engineDepartures(bodies [][]byte, args []string, first []byte, afterFirst bool, ev wsclose.Event) []string {
+// measured to depart from what Handshake says, for the steps given.
+func engineDepartures(steps []peerStep, first []byte, afterFirst bool, ev wsclose.Event) []string {
 	out := []string{}
-	if b := bodies[0]; args[0] != "none" {
+	lostAt := slices.IndexFunc(steps, func(s peerStep) bool { return s.lost })
+	if b := steps[0].body; !steps[0].lost {
 		code, _, err := wsclose.ParsePayload(b)
 		switch {
 		case err == nil:
@@ -258,19 +250,22 @@ func engineDepartures(bodies [][]byte, args []string, first []byte, afterFirst b
 		}
 	}
 	if len(first) > 2 {
-		reason := first[2:]
 		out = append(out, fmt.Sprintf("Chromium echoes the code and the reason (%s); undici echoes the code alone, as above", hex.EncodeToString(first)))
-		if bytes.HasPrefix(reason, []byte("\xEF\xBB\xBF")) {
+		if bytes.HasPrefix(first[2:], []byte("\xEF\xBB\xBF")) {
 			out = append(out, fmt.Sprintf("undici strips the leading BOM: its reason is %s; Chromium keeps U+FEFF, as the WHATWG \"UTF-8 decode without BOM\" does", quote(strings.TrimPrefix(ev.Reason, "\uFEFF"))))
 		}
 	}
 	if afterFirst {
 		out = append(out, "Chromium fails the connection on any frame after the Close (measured with a data frame, a Ping and a second Close, valid or not): an error event, 1006, wasClean false; undici ignores it, as above")
 	}
-	if slices.Contains(args, "none") && !ev.WasClean && !afterValid(bodies, args) {
+	acceptedBeforeLoss := slices.ContainsFunc(steps[:max(lostAt, 0)], func(s peerStep) bool {
+		_, _, err := wsclose.ParsePayload(s.body)
+		return err == nil
+	})
+	if lostAt >= 0 && !ev.WasClean && !acceptedBeforeLoss {
 		out = append(out, "Chromium and undici fire no error event when TCP is lost before a Close arrives: they report 1006, wasClean false; RFC 6455 §7.2.1 makes it a failure, and WHATWG then fires an error event")
 	}
-	if ev.WasClean && !slices.Contains(args, "none") {
+	if ev.WasClean && lostAt < 0 {
 		out = append(out, "Chromium closes TCP itself about 2 s after the handshake if the server does not; the event is the same")
 	}
 	return out
@@ -288,44 +283,31 @@ func chromiumAccepts(code wsclose.Code) bool {
 	return true
 }
 
-// afterValid reports whether a body that Handshake accepted comes before
-// the first "none": then TCP was not lost before a Close arrived.
-func afterValid(bodies [][]byte, args []string) bool {
-	for i, a := range args {
-		if a == "none" {
-			return false
-		}
-		if _, _, err := wsclose.ParsePayload(bodies[i]); err == nil {
-			return true
-		}
-	}
-	return false
-}
-
-func (r *eventResult) writeText(w *bytes.Buffer) {
-	fields := []field{{"role", r.Role}}
+func (r *eventResult) rows() [][]string {
+	rows := [][]string{{"role", r.Role}}
 	for _, s := range r.Steps {
 		label := "receive"
 		if s.Body == nil {
 			label = "tcp"
 		}
-		fields = append(fields, field{label, s.received})
+		rows = append(rows, []string{label, s.received})
 		if s.Reply != nil {
-			fields = append(fields, field{"send", s.replyNote})
+			rows = append(rows, []string{"send", s.replyNote})
 		}
 	}
 	if r.TCP != "lost" {
-		fields = append(fields, field{"tcp", r.TCP})
+		rows = append(rows, []string{"tcp", r.TCPNote})
 	}
 	switch {
+	case r.Event.ErrorEvent == nil || !*r.Event.ErrorEvent:
 	case r.Event.Dropped:
-		fields = append(fields, field{"error", `an "error" event fires first: TCP was lost before any Close, a failure (RFC 6455 §7.2.1); Event.Dropped says it was nothing else`})
-	case r.Event.ErrorEvent:
-		fields = append(fields, field{"error", `an "error" event fires first: the connection failed`})
+		rows = append(rows, []string{"error", `an "error" event fires first: TCP was lost before any Close, a failure (RFC 6455 §7.2.1); Event.Dropped says it was nothing else`})
+	default:
+		rows = append(rows, []string{"error", `an "error" event fires first: the connection failed`})
 	}
-	fields = append(fields, field{"close", fmt.Sprintf("code %v, reason %s, wasClean %v", wsclose.Code(r.Event.Code), quote(r.Event.Reason), r.Event.WasClean)})
+	rows = append(rows, []string{"close", fmt.Sprintf("code %v, reason %s, wasClean %v", wsclose.Code(r.Event.Code), quote(r.Event.Reason), r.Event.WasClean)})
 	for _, e := range r.Engines {
-		fields = append(fields, field{"engine", e})
+		rows = append(rows, []string{"engine", e})
 	}
-	writeFields(w, fields)
+	return rows
 }

@@ -1,44 +1,19 @@
 package main
 
 import (
-	"bytes"
-	"flag"
 	"fmt"
-	"io"
 	"strconv"
+	"strings"
 	"sync"
-	"text/tabwriter"
 
 	"github.com/wsclose/wsclose"
 )
 
 var cmdExplain = &command{
-	name:      "explain",
-	usageLine: "explain [--json] [CODE...]",
-	short:     "what a close code means and who may send it; with no CODE, the whole registry",
-	long: `Explain says what each CODE (a whole number, 0 to 65535) means after RFC 6455
-§7.4 and the IANA WebSocket Close Code Number Registry, who may send it (an
-endpoint in a Close frame, a browser script through close(), or nobody), and
-what a page's CloseEvent shows for it. At most 16 codes at once.
-
-With no CODE, it prints the registry as a table: each registered code, and
-the ranges between them, in numeric order.
-
-JSON: {"codes": [ROW...], "exit": 0}, a ROW for each CODE or registry row:
-{"first", "last" (equal for a single code), "name", "class", "registered",
-"meaning", "sendable" (an endpoint may send it), "script_allowed" (close()
-takes it), "close_event"}.
-
-Examples:
-  wsclose explain 1014
-  wsclose explain 1005 1006
-  wsclose explain --json
-`,
-	minArgs: 0,
-	maxArgs: 16,
-	setup: func(fs *flag.FlagSet) func([]string, io.Reader) (result, error) {
-		return runExplain
-	},
+	name:    "explain",
+	fields:  []string{"codes"},
+	maxArgs: -1,
+	run:     runExplain,
 }
 
 // ianaMeaning is each registered code's meaning, after the IANA WebSocket
@@ -83,21 +58,17 @@ func meaning(c wsclose.Code) string {
 	return "not defined by RFC 6455"
 }
 
-// codeRule says why c may not be in a Close frame, with the rule's source.
-// It is for codes that are not valid; the package's error texts are short
-// and leave the explanation to the command.
+// codeRule says why c may not be in a Close frame: the package's own
+// text, which is written once (CodeError), and the section of RFC 6455
+// that makes the rule (§7.4.1 for the registered codes, §7.4.2 for the
+// ranges). It is for codes that are not valid.
 func codeRule(c wsclose.Code) string {
-	switch {
-	case c == 1004:
-		return "1004 is reserved (RFC 6455 §7.4.1)"
-	case c == wsclose.StatusNoStatusReceived, c == wsclose.StatusAbnormalClosure, c == wsclose.StatusTLSHandshake:
-		return c.String() + " is only reported, never set in a Close frame (RFC 6455 §7.4.1)"
-	case c.Class() == wsclose.ClassNotUsed:
-		return "0–999 are not used (RFC 6455 §7.4.2)"
-	case c.Class() == wsclose.ClassProtocol:
-		return "1016–2999 are unassigned; only a published extension may define them (RFC 6455 §7.4.2)"
+	section := "§7.4.2"
+	if c.Registered() {
+		section = "§7.4.1"
 	}
-	return "codes of 5000 and above are not defined (RFC 6455 §7.4.2)"
+	why := strings.TrimPrefix(wsclose.ValidateCode(int(c)).Error(), fmt.Sprintf("wsclose: invalid close code %d: ", c))
+	return fmt.Sprintf("%s (RFC 6455 %s)", why, section)
 }
 
 // sender says who may put c in a Close frame.
@@ -179,53 +150,48 @@ type explainResult struct {
 	status
 }
 
-func runExplain(args []string, _ io.Reader) (result, error) {
-	if len(args) == 0 {
+func runExplain(inv *invocation) (result, error) {
+	if len(inv.args) == 0 {
 		return &explainResult{Codes: registryRows(), table: true}, nil
 	}
 	res := &explainResult{}
-	for _, a := range args {
+	for _, a := range inv.args {
 		n, err := strconv.ParseUint(a, 10, 16)
 		if err != nil {
-			return nil, invalid("CODE must be a whole number from 0 to 65535, not %s", excerpt(a))
+			return nil, unreadable("CODE must be a whole number from 0 to 65535, not %s", excerpt(a))
 		}
 		res.Codes = append(res.Codes, newExplainRow(wsclose.Code(n), wsclose.Code(n)))
 	}
 	return res, nil
 }
 
-func (r *explainResult) writeText(w *bytes.Buffer) {
+func (r *explainResult) rows() [][]string {
+	var rows [][]string
 	if r.table {
-		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintln(tw, "CODE\tNAME\tSENT BY\tMEANING")
-		for _, row := range r.Codes {
+		rows = append(rows, []string{"CODE", "NAME", "SENT BY", "MEANING"})
+	}
+	for i, row := range r.Codes {
+		c := wsclose.Code(row.First)
+		if r.table {
 			label := strconv.Itoa(row.First)
 			if row.Last != row.First {
 				label += "–" + strconv.Itoa(row.Last)
 			}
-			who := "never"
-			switch {
-			case row.ScriptAllowed:
-				who = "endpoint, script"
-			case row.Sendable:
-				who = "endpoint"
+			who := map[bool]string{false: "endpoint", true: "endpoint, script"}[row.ScriptAllowed]
+			if !row.Sendable {
+				who = "never"
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", label, row.Name, who, row.Meaning)
+			rows = append(rows, []string{label, row.Name, who, row.Meaning})
+			continue
 		}
-		tw.Flush()
-		return
-	}
-	for i, row := range r.Codes {
 		if i > 0 {
-			w.WriteString("\n")
+			rows = append(rows, []string{""})
 		}
-		c := wsclose.Code(row.First)
-		fmt.Fprintf(w, "%v\n", c)
-		writeFields(w, []field{
-			{"  range", row.Class + " (RFC 6455 §7.4.2)"},
-			{"  meaning", row.Meaning},
-			{"  sent", sender(c)},
-			{"  CloseEvent", row.CloseEvent},
-		})
+		rows = append(rows, []string{c.String()},
+			[]string{"  range", row.Class + " (RFC 6455 §7.4.2)"},
+			[]string{"  meaning", row.Meaning},
+			[]string{"  sent", sender(c)},
+			[]string{"  CloseEvent", row.CloseEvent})
 	}
+	return rows
 }

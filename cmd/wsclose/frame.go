@@ -7,100 +7,72 @@ import (
 	"strings"
 )
 
-// frameInfo is a frame header (RFC 6455 §5.2), as decode shows it.
+// frameInfo is a frame header (RFC 6455 §5.2), as decode shows it. What a
+// header cut short does not hold is nil: it is never made up.
 type frameInfo struct {
-	Opcode     int    `json:"opcode"`
-	Type       string `json:"type"` // "Close", "Text", …, "reserved"
-	FIN        bool   `json:"fin"`
-	RSV        int    `json:"rsv"` // the three RSV bits, RSV1 highest
-	Masked     bool   `json:"masked"`
-	MaskKey    string `json:"mask_key"`    // hex; "" when not masked
-	PayloadLen uint64 `json:"payload_len"` // as the header says
-	HeaderLen  int    `json:"header_len"`  // bytes before the payload
+	Opcode     int     `json:"opcode"`
+	Type       string  `json:"type"` // "close", "text", …, "reserved"
+	FIN        bool    `json:"fin"`
+	RSV        int     `json:"rsv"` // the three RSV bits, RSV1 highest
+	Masked     bool    `json:"masked"`
+	MaskKey    *string `json:"mask_key"`    // hex; nil when not masked or cut off
+	PayloadLen *uint64 `json:"payload_len"` // as the header says; nil when cut off
+	HeaderLen  *int    `json:"header_len"`  // bytes before the payload; nil when cut off
 }
 
-// opcodeType names an opcode as RFC 6455 §5.2 and §11.8 do.
-func opcodeType(op byte) string {
-	switch op {
-	case 0x0:
-		return "continuation"
-	case 0x1:
-		return "Text"
-	case 0x2:
-		return "Binary"
-	case 0x8:
-		return "Close"
-	case 0x9:
-		return "Ping"
-	case 0xA:
-		return "Pong"
-	}
-	return "reserved"
-}
+// opcodeTypes name the opcodes as RFC 6455 §5.2 and §11.8 do; the others
+// are reserved.
+var opcodeTypes = map[int]string{0x0: "continuation", 0x1: "text", 0x2: "binary", 0x8: "close", 0x9: "ping", 0xA: "pong"}
 
-// looksLikeFrame reports whether data is better read as a frame than as a
-// Close body. A first byte with FIN set would be a code of 32768 or more,
-// which no Close body may hold, so any such input is a frame. Without FIN,
-// 0x08 (a Close frame, cut in fragments) would be a code of 2048–2303,
-// which no Close body may hold either. The other defined opcodes without
-// FIN (continuation, Text, Binary, Ping, Pong) are taken as frames when the
-// header's length matches the input exactly; reserved opcodes 0x3–0x7 and
-// 0xB–0xF without FIN read as codes 768–2047 and 2816–4095, which include
-// valid ones, so such input is a body.
-func looksLikeFrame(data []byte) bool {
-	switch {
-	case len(data) < 2:
-		return false
-	case data[0]&0x80 != 0, data[0] == 0x08:
-		return true
-	}
-	switch data[0] {
-	case 0x00, 0x01, 0x02, 0x09, 0x0A:
-		h, err := parseFrameHeader(data)
-		return err == nil && uint64(len(data)-h.HeaderLen) == h.PayloadLen
-	}
-	return false
-}
-
-// frameError is a frame that breaks a rule of RFC 6455: the rule, and the
-// offset in the frame of the byte that breaks it.
+// frameError is a frame that breaks a rule of RFC 6455, or input that is no
+// whole frame: the rule, and the offset in the frame of the byte at fault.
 type frameError struct {
 	at   int    // byte in the frame
 	what string // what is wrong
 	rule string // the rule it breaks, with its section; "" for input that is no whole frame
 }
 
-// parseFrameHeader reads a frame header (RFC 6455 §5.2) without judging it,
-// except that it must be all there.
+// parseFrameHeader is the one reader of a frame header (RFC 6455 §5.2):
+// the first two bytes, the 16-bit or 64-bit payload length when the 7-bit
+// one is 126 or 127, and the masking key when the mask bit is set. It judges
+// nothing, but a header cut short is an error, and the fields it could not
+// read stay nil. data must hold at least 2 bytes.
 func parseFrameHeader(data []byte) (frameInfo, *frameError) {
 	f := frameInfo{
-		Opcode:    int(data[0] & 0x0F),
-		FIN:       data[0]&0x80 != 0,
-		RSV:       int(data[0]>>4) & 0x7,
-		Masked:    data[1]&0x80 != 0,
-		HeaderLen: 2,
+		Opcode: int(data[0] & 0x0F),
+		FIN:    data[0]&0x80 != 0,
+		RSV:    int(data[0]>>4) & 0x7,
+		Masked: data[1]&0x80 != 0,
 	}
-	f.Type = opcodeType(byte(f.Opcode))
-	f.PayloadLen = uint64(data[1] & 0x7F)
-	switch f.PayloadLen {
+	f.Type = opcodeTypes[f.Opcode]
+	if f.Type == "" {
+		f.Type = "reserved"
+	}
+	n, size := uint64(data[1]&0x7F), 2
+	switch n {
 	case 126:
-		if len(data) < 4 {
-			return f, &frameError{at: len(data), what: "the frame header is cut short: the 16-bit payload length is missing"}
-		}
-		f.PayloadLen, f.HeaderLen = uint64(binary.BigEndian.Uint16(data[2:])), 4
+		size = 4
 	case 127:
-		if len(data) < 10 {
-			return f, &frameError{at: len(data), what: "the frame header is cut short: the 64-bit payload length is missing"}
-		}
-		f.PayloadLen, f.HeaderLen = binary.BigEndian.Uint64(data[2:]), 10
+		size = 10
 	}
+	if len(data) < size {
+		return f, &frameError{at: len(data), what: fmt.Sprintf("the frame header is cut short: the %d-bit payload length is missing", (size-2)*8)}
+	}
+	switch size {
+	case 4:
+		n = uint64(binary.BigEndian.Uint16(data[2:]))
+	case 10:
+		n = binary.BigEndian.Uint64(data[2:])
+	}
+	f.PayloadLen = &n
 	if f.Masked {
-		if len(data) < f.HeaderLen+4 {
+		if len(data) < size+4 {
 			return f, &frameError{at: len(data), what: "the frame header is cut short: the masking key is missing"}
 		}
-		f.MaskKey = hex.EncodeToString(data[f.HeaderLen : f.HeaderLen+4])
-		f.HeaderLen += 4
+		f.MaskKey = ptr(hex.EncodeToString(data[size : size+4]))
+		size += 4
 	}
+	f.HeaderLen = &size
 	return f, nil
 }
 
@@ -124,68 +96,100 @@ func parseFrame(data []byte) (frameInfo, []byte, *frameError) {
 	if ferr != nil {
 		return f, nil, ferr
 	}
-	lenField := data[1] & 0x7F // 126: a 16-bit length follows; 127: a 64-bit one
-	form := "16-bit"
-	if lenField == 127 {
-		form = "64-bit"
-	}
+	lenField, n, hl := data[1]&0x7F, *f.PayloadLen, *f.HeaderLen
+	form := map[byte]string{126: "16-bit", 127: "64-bit"}[lenField]
 	switch {
 	case f.Type == "reserved":
 		return f, nil, &frameError{at: 0, what: fmt.Sprintf("opcode 0x%X, which is reserved,", f.Opcode), rule: "a receiver fails the connection on an unknown opcode (RFC 6455 §5.2)"}
 	case f.Opcode != 0x8:
-		return f, nil, &frameError{at: 0, what: fmt.Sprintf("this is %s frame (opcode 0x%X), not a Close frame", article(f.Type), f.Opcode)}
+		return f, nil, &frameError{at: 0, what: fmt.Sprintf("this is a %s frame (opcode 0x%X), not a Close frame", f.name(), f.Opcode)}
 	case !f.FIN:
 		return f, nil, &frameError{at: 0, what: "a Close frame without FIN", rule: "control frames MUST NOT be fragmented (RFC 6455 §5.5)"}
 	case f.RSV != 0:
 		return f, nil, &frameError{at: 0, what: fmt.Sprintf("RSV bits %03b set on a Close frame", f.RSV), rule: "they MUST be 0 unless a negotiated extension defines them, and none does for control frames (RFC 6455 §5.2)"}
-	case lenField == 127 && f.PayloadLen>>63 != 0:
+	case lenField == 127 && n>>63 != 0:
 		return f, nil, &frameError{at: 2, what: "a 64-bit payload length with its most significant bit set", rule: "that bit MUST be 0 (RFC 6455 §5.2)"}
-	case lenField == 126 && f.PayloadLen < 126, lenField == 127 && f.PayloadLen < 1<<16:
-		return f, nil, &frameError{at: 1, what: fmt.Sprintf("a %d-byte payload length written in the %s form", f.PayloadLen, form), rule: "the minimal number of bytes MUST be used to encode the length, and a control frame's fits in 7 bits (RFC 6455 §5.2, §5.5)"}
-	case f.PayloadLen > 125:
-		return f, nil, &frameError{at: 1, what: fmt.Sprintf("a Close frame with a %d-byte payload", f.PayloadLen), rule: "control frames MUST have a payload length of 125 bytes or less (RFC 6455 §5.5)"}
+	case lenField == 126 && n < 126, lenField == 127 && n < 1<<16:
+		return f, nil, &frameError{at: 1, what: fmt.Sprintf("a %d-byte payload length written in the %s form", n, form), rule: "the minimal number of bytes MUST be used to encode the length, and a control frame's fits in 7 bits (RFC 6455 §5.2, §5.5)"}
+	case n > 125:
+		return f, nil, &frameError{at: 1, what: fmt.Sprintf("a Close frame with a %d-byte payload", n), rule: "control frames MUST have a payload length of 125 bytes or less (RFC 6455 §5.5)"}
+	case uint64(len(data)-hl) != n:
+		return f, nil, &frameError{at: len(data), what: fmt.Sprintf("the frame header says the payload is %s, but %s follow", byteCount(int(n)), byteCount(len(data)-hl))}
 	}
-	payload := data[f.HeaderLen:]
-	if n := uint64(len(payload)); n != f.PayloadLen {
-		return f, nil, &frameError{at: len(data), what: fmt.Sprintf("the frame header says the payload is %s, but %s follow", byteCount(int(f.PayloadLen)), byteCount(len(payload)))}
-	}
-	unmasked := make([]byte, len(payload))
-	for i := range payload {
-		unmasked[i] = payload[i]
+	unmasked := make([]byte, n)
+	for i := range unmasked {
+		unmasked[i] = data[hl+i]
 		if f.Masked {
-			unmasked[i] ^= data[f.HeaderLen-4+i%4]
+			unmasked[i] ^= data[hl-4+i%4]
 		}
 	}
 	return f, unmasked, nil
 }
 
-// article puts "a" or "an" before a frame type.
-func article(s string) string {
-	if strings.ContainsAny(s[:1], "aeiouAEIOU") {
-		return "an " + s
+// frameLen is the length of the whole frame that data starts with, or -1
+// when data does not hold all of it.
+func frameLen(data []byte) int {
+	if len(data) < 2 {
+		return -1
 	}
-	return "a " + s
+	f, ferr := parseFrameHeader(data)
+	if ferr != nil || *f.PayloadLen > uint64(len(data)-*f.HeaderLen) {
+		return -1
+	}
+	return *f.HeaderLen + int(*f.PayloadLen)
+}
+
+// looksLikeFrame reports whether data is better read as a frame than as a
+// Close body. A first byte with FIN set would be a code of 32768 or more,
+// which no Close body may hold, so any such input is a frame. Without FIN,
+// 0x08 (a Close frame, cut in fragments) would be a code of 2048–2303,
+// which no Close body may hold either. The other defined opcodes without
+// FIN (continuation, Text, Binary, Ping, Pong) are taken as frames when the
+// header's length matches the input exactly; reserved opcodes 0x3–0x7 and
+// 0xB–0xF without FIN read as codes 768–2047 and 2816–4095, which include
+// valid ones, so such input is a body.
+func looksLikeFrame(data []byte) bool {
+	switch {
+	case len(data) < 2:
+		return false
+	case data[0]&0x80 != 0, data[0] == 0x08:
+		return true
+	case strings.IndexByte("\x00\x01\x02\x09\x0a", data[0]) >= 0:
+		return frameLen(data) == len(data)
+	}
+	return false
+}
+
+// name is the frame's type as RFC 6455 writes it in prose: "Text", "Ping".
+func (f *frameInfo) name() string {
+	if f.Type == "continuation" || f.Type == "reserved" {
+		return f.Type
+	}
+	return strings.ToUpper(f.Type[:1]) + f.Type[1:]
 }
 
 // describe is the frame line of decode's text.
 func (f *frameInfo) describe() string {
-	parts := []string{fmt.Sprintf("%s (opcode 0x%X)", f.Type, f.Opcode)}
+	parts := []string{fmt.Sprintf("%s (opcode 0x%X)", f.name(), f.Opcode), "FIN"}
 	if f.Opcode == 0x8 {
 		parts[0] = "Close"
 	}
-	if f.FIN {
-		parts = append(parts, "FIN")
-	} else {
-		parts = append(parts, "no FIN")
+	if !f.FIN {
+		parts[1] = "no FIN"
 	}
 	if f.RSV != 0 {
 		parts = append(parts, fmt.Sprintf("RSV %03b", f.RSV))
 	}
-	if f.Masked {
-		parts = append(parts, "masked with key "+f.MaskKey+" (client to server)")
-	} else {
+	switch {
+	case f.MaskKey != nil:
+		parts = append(parts, "masked with key "+*f.MaskKey+" (client to server)")
+	case f.Masked:
+		parts = append(parts, "masked (client to server)")
+	default:
 		parts = append(parts, "unmasked (server to client)")
 	}
-	parts = append(parts, fmt.Sprintf("%d-byte payload", f.PayloadLen))
+	if f.PayloadLen != nil {
+		parts = append(parts, fmt.Sprintf("%d-byte payload", *f.PayloadLen))
+	}
 	return strings.Join(parts, ", ")
 }

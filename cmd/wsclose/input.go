@@ -1,112 +1,204 @@
 package main
 
 import (
+	"encoding/base64"
+	"encoding/hex"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
 )
 
-// maxInput is the most input decode reads, from its arguments or standard
-// input: a Close frame is at most 14 + 125 bytes, so even a hex dump of one
-// is a few hundred characters. Longer input is refused, not cut.
+// This file reads the bytes that decode and event take, and only here:
+// readText gets the text, readBytes turns it into bytes (hex, a hex dump,
+// base64, or the word "empty"), and a packet's headers are stepped over by
+// readPacket in capture.go.
+
+// maxInput is the most text read, from the arguments or standard input: a
+// Close frame is at most 14 + 125 bytes, and even a hex dump of a packet
+// holding one is a few kilobytes. Longer input is refused, not cut.
 const maxInput = 1 << 20
 
-// errInputTooLong is the message for input over maxInput.
-const errInputTooLong = "input longer than 1 MiB; a Close frame is at most 139 bytes"
-
-// readInput returns the text decode works on: its arguments joined by
-// spaces, or standard input for "-". It reads at most maxInput bytes and
-// refuses longer input rather than cutting it.
-func readInput(args []string, stdin io.Reader) (string, error) {
-	if len(args) == 1 && args[0] == "-" {
-		b, err := io.ReadAll(io.LimitReader(stdin, maxInput+1))
+// readText returns the text a command that takes bytes works on: its
+// arguments joined by spaces; or standard input, up to 1 MiB, when the only
+// argument is "-" or when there is none and standard input is not a
+// terminal. Empty text is refused: it is an empty variable or clipboard
+// far more often than the empty Close body, which is written "empty".
+func readText(args []string, inv *invocation) (string, error) {
+	var text string
+	switch {
+	case len(args) == 0 && inv.stdinIsTerminal:
+		return "", usageError(`missing input: give the bytes as arguments, or pipe them in`)
+	case len(args) == 0, len(args) == 1 && args[0] == "-":
+		b, err := io.ReadAll(io.LimitReader(inv.stdin, maxInput+1))
 		if err != nil {
-			return "", invalid("reading standard input: %v", err)
+			return "", unreadable("reading standard input: %v", err)
 		}
-		if len(b) > maxInput {
-			return "", invalid(errInputTooLong)
-		}
-		return string(b), nil
+		text = string(b)
+	case slices.Contains(args, "-"):
+		return "", usageError(`"-" (standard input) must be the only argument`)
+	default:
+		text = strings.Join(args, " ")
 	}
-	n := len(args) - 1
-	for _, a := range args {
-		n += len(a)
-		if a == "-" {
-			return "", usageError(`"-" (standard input) must be the only argument`)
-		}
+	if len(text) > maxInput {
+		return "", unreadable("input longer than 1 MiB; a Close frame is at most 139 bytes")
 	}
-	if n > maxInput {
-		return "", invalid(errInputTooLong)
+	if strings.TrimSpace(text) == "" {
+		return "", unreadable(`empty input; the empty Close body is written "empty"`)
 	}
-	return strings.Join(args, " "), nil
+	return text, nil
 }
 
-// hexInput is bytes read from text, with where each byte was written.
-type hexInput struct {
+// input is bytes read from text, with where each byte was written.
+type input struct {
 	data   []byte
-	offset []int  // offset[i]: where in the text data[i]'s first digit is
-	dump   bool   // some line was a hex dump line, with offset and ASCII columns
-	text   string // the text as typed
+	form   string // "hex", "hex dump", "base64" or "empty"
+	offset []int  // offset[i]: where in the text data[i]'s first digit is; nil for base64
+	text   string
+	next   int    // a hex dump's offset column on the next line; -1 before the first
+	packet string // the headers stepped over, when data[start:] is a packet's TCP payload
+	start  int
+}
+
+// payload is what follows a packet's headers, or all the bytes read.
+func (in *input) payload() []byte { return in.data[in.start:] }
+
+// closeBody is the one reading of the bytes as a Close body: the payload of
+// the frame they hold (a packet's bytes always hold one, and bytes that
+// start with a frame header are one), or else the bytes themselves. f is
+// nil for a bare body; bodyStart is where the body starts in the payload.
+func (in *input) closeBody() (f *frameInfo, body []byte, bodyStart int, ferr *frameError) {
+	if body = in.payload(); in.packet == "" && !looksLikeFrame(body) {
+		return nil, body, 0, nil
+	}
+	h, body, ferr := parseFrame(body)
+	if ferr != nil {
+		return &h, nil, 0, ferr
+	}
+	return &h, body, *h.HeaderLen, nil
 }
 
 // describe says how the bytes were read, for decode's "input" line.
-func (in *hexInput) describe() string {
-	if in.dump {
+func (in *input) describe() string {
+	switch in.form {
+	case "empty":
+		return `the word "empty": the empty body`
+	case "hex dump":
 		return byteCount(len(in.data)) + ", from a hex dump (offset and ASCII columns skipped)"
+	case "frame":
+		return byteCount(len(in.data)) + ", a Close frame in the capture"
 	}
-	return byteCount(len(in.data)) + " of hex"
+	return byteCount(len(in.data)) + " of " + in.form
 }
 
-// at returns the offset in the text of data[i], or of the end of the text
-// when i is past the data.
-func (in *hexInput) at(i int) int {
-	if i < len(in.offset) {
-		return in.offset[i]
+// at returns where in the text byte i of the payload was written (-1 when
+// the form keeps no such place), and says it for a message.
+func (in *input) at(i int) (int, string) {
+	i += in.start
+	switch {
+	case in.offset == nil:
+		return -1, fmt.Sprintf("byte %d of the %s", i, map[string]string{"base64": "decoded base64", "frame": "frame"}[in.form])
+	case i < len(in.offset):
+		return in.offset[i], fmt.Sprintf("input offset %d", in.offset[i])
 	}
-	return len(in.text)
+	return len(in.text), fmt.Sprintf("input offset %d", len(in.text))
 }
 
-// parseHex reads bytes written in hex as people paste them:
+// readBytes reads the bytes written in text, as people paste them:
 //
+//   - the word "empty", for the empty Close body;
 //   - plain hex, with any whitespace between bytes or groups of bytes, over
 //     any number of lines (xxd -p writes 60 digits a line): 03e8 4f4b;
 //   - bytes separated by colons or commas, each perhaps with a 0x prefix:
-//     03:e8:4f:4b, 0x03,0xe8, 0x03e84f4b;
-//   - \x escapes: \x03\xe8\x4f\x4b;
+//     03:e8:4f:4b, 0x03,0xe8, 0x03e84f4b; \x escapes: \x03\xe8\x4f\x4b;
 //   - hex dumps with an offset column and an ASCII column, as xxd, hexdump
-//     -C and Wireshark's "Copy as Hex Dump" write them:
-//     "00000000: 03e8 4f4b  ..OK" or "0000   03 e8 4f 4b   ..OK".
+//     -C and Wireshark's "Copy as Hex Dump" write them, starting at any
+//     offset: "00000002: 03e8 4f4b  ..OK" or "0040   88 82 37 fa   ..7.";
+//   - base64, standard or URL-safe, padded or not, when the text is not hex
+//     and holds + / or =, or letters of both cases with more than a quarter
+//     of its characters no hex digits, so that a typo in hex, or a word, is
+//     not read as base64.
 //
-// A line is read as a dump line when it starts with an offset equal to the
-// number of bytes read so far and either the offset ends in a colon (xxd)
-// or the characters after the hex match its bytes as an ASCII column
-// (printable ASCII as itself, anything else as "."). Every run of hex
-// digits must have an even length; the characters are all checked first,
-// so a bad character is reported before an odd count.
-func parseHex(text string) (*hexInput, error) {
-	in := &hexInput{text: text}
-	var odd error
-	start := 0
-	for start <= len(text) {
-		end := strings.IndexByte(text[start:], '\n')
-		if end < 0 {
-			end = len(text)
-		} else {
-			end += start
+// A line is a dump line when it starts with an offset of 4 to 8 hex digits
+// followed by a colon (xxd) or by two spaces or a tab, and the characters
+// after the hex match its bytes as an ASCII column (printable ASCII as
+// itself, anything else as ".", xxd's colon form may omit it). Each dump
+// line's offset must follow from the line before: a dump with lines missing
+// is refused, not joined.
+func readBytes(text string) (*input, error) {
+	if strings.TrimSpace(text) == "empty" {
+		return &input{data: []byte{}, form: "empty", offset: []int{}, text: text}, nil
+	}
+	in, err := parseHex(text)
+	if err == nil {
+		return in, in.stepOverPacket()
+	}
+	compact := strings.Join(strings.Fields(text), "")
+	nonHex := len(compact) - len(strings.Map(func(r rune) rune {
+		if hexRun(string(r)) == 1 {
+			return r
 		}
-		line := strings.TrimRight(text[start:end], "\r")
-		if !in.dumpLine(line, start) {
-			lineOdd, err := in.hexLine(line, start)
+		return -1
+	}, compact))
+	mixedCase := strings.ToLower(compact) != compact && strings.ToUpper(compact) != compact
+	if strings.ContainsAny(compact, "+/=") || mixedCase && 4*nonHex > len(compact) {
+		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
+			if b, berr := enc.Strict().DecodeString(compact); berr == nil {
+				in := &input{data: b, form: "base64", text: text}
+				return in, in.stepOverPacket()
+			}
+		}
+		err.(*failure).msg += "; nor is it base64"
+	}
+	return nil, err
+}
+
+// stepOverPacket reads the bytes as a packet, when their headers say they
+// are one (readPacket), and then takes the first Close frame in its TCP
+// payload, or else its first frame, so that decode names it. A payload
+// that holds no whole frame is refused: it is not what decode reads.
+func (in *input) stepOverPacket() error {
+	s := readPacket(in.data)
+	if s == nil {
+		return nil
+	}
+	in.packet = s.describe()
+	first := -1
+	for k, n := 0, frameLen(s.payload); n > 0; k, n = k+n, frameLen(s.payload[k+n:]) {
+		if first < 0 || s.payload[k]&0x0F == 0x8 {
+			in.start, in.data, first = s.start+k, in.data[:s.start+k+n], k
+		}
+		if s.payload[k]&0x0F == 0x8 {
+			return nil
+		}
+	}
+	if first >= 0 {
+		return nil
+	}
+	return unreadable("the bytes are a packet (%s) whose TCP payload holds no whole WebSocket frame (it starts %s); copy only the WebSocket frame (in Wireshark, select the WebSocket layer, then Copy, ...as Hex Dump), or save the capture for decode --pcap, which joins a frame split over segments", s.describe(), excerpt(string(s.payload[:min(len(s.payload), 16)])))
+}
+
+// parseHex reads text as hex, line by line; see readBytes.
+func parseHex(text string) (*input, error) {
+	in := &input{form: "hex", text: text, next: -1, offset: []int{}}
+	var odd error
+	base := 0
+	for raw := range strings.Lines(text) {
+		line := strings.TrimRight(raw, "\r\n")
+		isDump, err := in.dumpLine(line, base)
+		if err != nil {
+			return nil, err
+		}
+		if !isDump {
+			lineOdd, err := in.hexLine(line, base)
 			if err != nil {
 				return nil, err
 			}
-			if odd == nil {
-				odd = lineOdd
-			}
+			odd = cmpOr(odd, lineOdd)
 		}
-		start = end + 1
+		base += len(raw)
 	}
 	if odd != nil {
 		return nil, odd
@@ -114,11 +206,18 @@ func parseHex(text string) (*hexInput, error) {
 	return in, nil
 }
 
+func cmpOr(a, b error) error {
+	if a != nil {
+		return a
+	}
+	return b
+}
+
 // hexLine reads one line of plain hex, 0x and \x forms included, whose
-// first character is at offset base in the text. It returns an error for
-// a run of hex digits of odd length separately, so that the caller can
-// report bad characters on later lines first.
-func (in *hexInput) hexLine(line string, base int) (odd, err error) {
+// first character is at offset base in the text. A run of hex digits of
+// odd length is returned apart, so that bad characters on later lines are
+// reported first.
+func (in *input) hexLine(line string, base int) (odd, err error) {
 	for i := 0; i < len(line); {
 		c := line[i]
 		switch {
@@ -130,31 +229,39 @@ func (in *hexInput) hexLine(line string, base int) (odd, err error) {
 		case c == '0' && i+1 < len(line) && (line[i+1] == 'x' || line[i+1] == 'X') && (i == 0 || isSeparator(line[i-1])):
 			i += 2
 		}
-		j := i
-		for j < len(line) && isHexDigit(line[j]) {
-			j++
-		}
+		j := i + hexRun(line[i:])
 		if j < len(line) && !isSeparator(line[j]) && line[j] != '\\' || j == i {
 			return nil, in.notHex(base + j)
 		}
 		if (j-i)%2 == 1 {
-			if odd == nil {
-				odd = invalidAt(base+i, "odd number of hex digits (%d) at offset %d in %s", j-i, base+i, excerpt(in.text))
-			}
+			odd = cmpOr(odd, unreadableAt(base+i, "odd number of hex digits (%d) at offset %d in %s", j-i, base+i, excerpt(in.text)))
 		} else {
-			for k := i; k < j; k += 2 {
-				b, _ := strconv.ParseUint(line[k:k+2], 16, 8)
-				in.data = append(in.data, byte(b))
-				in.offset = append(in.offset, base+k)
-			}
+			in.add(line[i:j], base+i)
 		}
 		i = j
 	}
 	return odd, nil
 }
 
+// add appends the bytes of digits, an even run of hex digits at offset at.
+func (in *input) add(digits string, at int) {
+	in.data, _ = hex.AppendDecode(in.data, []byte(digits))
+	for k := 0; k < len(digits); k += 2 {
+		in.offset = append(in.offset, at+k)
+	}
+}
+
+// hexRun is the number of hex digits s starts with.
+func hexRun(s string) int {
+	n := 0
+	for n < len(s) && strings.IndexByte("0123456789abcdefABCDEF", s[n]) >= 0 {
+		n++
+	}
+	return n
+}
+
 // notHex is the error for the character at offset that is not hex.
-func (in *hexInput) notHex(offset int) error {
+func (in *input) notHex(offset int) error {
 	what := "end of input"
 	if offset < len(in.text) {
 		r, size := utf8.DecodeRuneInString(in.text[offset:])
@@ -167,89 +274,66 @@ func (in *hexInput) notHex(offset int) error {
 			what = fmt.Sprintf("%s (%U)", strconv.QuoteRune(r), r)
 		}
 	}
-	return invalidAt(offset, "not hex: %s at offset %d in %s", what, offset, excerpt(in.text))
+	return unreadableAt(offset, "not hex: %s at offset %d in %s", what, offset, excerpt(in.text))
 }
 
 // isSeparator reports whether c may stand between bytes: ASCII whitespace,
 // a colon or a comma.
 func isSeparator(c byte) bool {
-	switch c {
-	case ' ', '\t', '\r', '\n', '\v', '\f', ':', ',':
-		return true
-	}
-	return false
-}
-
-func isHexDigit(c byte) bool {
-	return '0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F'
+	return strings.IndexByte(" \t\r\n\v\f:,", c) >= 0
 }
 
 // maxDumpLine is the longest line taken for a hex dump line: xxd -c 256,
 // its widest, writes lines of about 900 characters.
 const maxDumpLine = 1024
 
-// dumpLine reads line as a line of a hex dump, if it is one, and reports
-// whether it was.
-func (in *hexInput) dumpLine(line string, base int) bool {
-	if len(line) > maxDumpLine {
-		return false
+// dumpLine reads line, at offset base in the text, as a line of a hex dump
+// if it is one, and reports whether it was.
+func (in *input) dumpLine(line string, base int) (bool, error) {
+	n := hexRun(line)
+	if len(line) > maxDumpLine || n < 4 || n > 8 {
+		return false, nil
 	}
-	// The offset column: 4 to 8 hex digits, equal to the bytes read so far.
-	n := 0
-	for n < len(line) && isHexDigit(line[n]) {
-		n++
-	}
-	if n < 4 || n > 8 {
-		return false
-	}
-	if off, _ := strconv.ParseUint(line[:n], 16, 64); off != uint64(len(in.data)) {
-		return false
-	}
-	if in.dump && strings.TrimRight(line[n:], " \t:") == "" {
-		return true // the last line of hexdump -C, the offset at the end
+	off, _ := strconv.ParseUint(line[:n], 16, 64)
+	if in.next >= 0 && strings.TrimRight(line[n:], " \t:") == "" {
+		return true, nil // the last line of hexdump -C, the offset at the end
 	}
 	colon := n < len(line) && line[n] == ':'
 	rest := n
 	if colon {
 		rest++
 	} else if !strings.HasPrefix(line[n:], "  ") && !strings.HasPrefix(line[n:], "\t") {
-		return false // one space: plain hex, such as "0000 03e8"
+		return false, nil // one space: plain hex, such as "0000 03e8"
 	}
-	// The hex columns: groups of 2 to 8 digits, each followed by spaces.
-	type group struct{ start, end int }
-	var groups []group
+	// The hex columns: groups of 2 to 8 digits, each followed by spaces;
+	// the ASCII column is what follows the groups read so far.
+	var digits, at []int
 	for i := rest; ; {
 		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
 			i++
 		}
-		j := i
-		for j < len(line) && isHexDigit(line[j]) {
-			j++
-		}
+		j := i + hexRun(line[i:])
 		if j == i || (j-i)%2 == 1 || j-i > 8 || j < len(line) && line[j] != ' ' && line[j] != '\t' {
-			break
+			return false, nil
 		}
-		groups = append(groups, group{i, j})
-		i = j
+		for d := i; d < j; d += 2 {
+			digits, at = append(digits, d), append(at, base+d)
+		}
+		b := make([]byte, len(digits))
+		for k, d := range digits {
+			hex.Decode(b[k:k+1], []byte(line[d:d+2]))
+		}
+		if !asciiColumn(line[j:], b) && !(colon && strings.TrimSpace(line[j:]) == "") {
+			i = j
+			continue
+		}
+		if in.next >= 0 && off != uint64(in.next) {
+			return false, unreadableAt(base, "the hex dump goes from offset %x to %x at input offset %d: lines are missing", in.next, off, base)
+		}
+		in.data, in.offset = append(in.data, b...), append(in.offset, at...)
+		in.form, in.next = "hex dump", int(off)+len(b)
+		return true, nil
 	}
-	var data []byte
-	var offset []int
-	for k, g := range groups {
-		for d := g.start; d < g.end; d += 2 {
-			b, _ := strconv.ParseUint(line[d:d+2], 16, 8)
-			data = append(data, byte(b))
-			offset = append(offset, base+d)
-		}
-		// The ASCII column is what follows the groups read so far.
-		if asciiColumn(line[g.end:], data) ||
-			k == len(groups)-1 && colon && strings.TrimSpace(line[g.end:]) == "" { // an xxd line without its ASCII column
-			in.data = append(in.data, data...)
-			in.offset = append(in.offset, offset...)
-			in.dump = true
-			return true
-		}
-	}
-	return false
 }
 
 // asciiColumn reports whether tail, the rest of a dump line after some hex
@@ -258,26 +342,19 @@ func (in *hexInput) dumpLine(line string, base int) bool {
 // "|" bars (hexdump -C), and spaces at its end may have been lost in
 // copying.
 func asciiColumn(tail string, b []byte) bool {
-	if len(b) == 0 {
-		return false
-	}
 	if t, ok := strings.CutSuffix(tail, "|"); ok && len(t) > len(b) && t[len(t)-len(b)-1] == '|' {
 		gap, col := t[:len(t)-len(b)-1], t[len(t)-len(b):]
 		return gap != "" && strings.TrimLeft(gap, " \t") == "" && asciiMatches(col, b)
 	}
 	// The column is the last n characters of tail, n = len(b) less the
-	// spaces lost at its end, and all before it is the gap: so it holds
-	// everything from the first character that is not a space.
+	// spaces lost at its end, and all before it is the gap.
 	visible := len(strings.TrimLeft(tail, " \t"))
 	for lost := 0; lost < len(b); lost++ {
 		if lost > 0 && b[len(b)-lost] != ' ' {
 			break
 		}
 		n := len(b) - lost
-		if n < visible || n >= len(tail) {
-			continue
-		}
-		if asciiMatches(tail[len(tail)-n:], b[:n]) {
+		if n >= visible && n < len(tail) && asciiMatches(tail[len(tail)-n:], b[:n]) {
 			return true
 		}
 	}

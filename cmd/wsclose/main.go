@@ -4,51 +4,98 @@
 // WHATWG WebSockets Standard as package github.com/wsclose/wsclose
 // implements them.
 //
-// Run "wsclose -h" for the usage, and "wsclose help COMMAND" for a
-// command's arguments, flags and examples.
+// Each command reads its input (input.go and capture.go for bytes), decides
+// (a function that returns a result and no text), and output.go renders the
+// result as text or as one JSON object. Run "wsclose -h" for the usage, and
+// "wsclose help COMMAND" for a command's arguments, flags and examples.
 package main
 
 import (
-	"bytes"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
+
+	"github.com/wsclose/wsclose"
 )
 
-// Exit statuses, the same for every command.
+// Exit statuses, the same for every command; help.txt says them.
 const (
-	exitOK      = 0 // all is well
-	exitInvalid = 1 // invalid input: anything typed that is not acceptable, arguments included
-	exitUsage   = 2 // unknown command or flag, wrong number of arguments
-	exitWrite   = 3 // writing the output failed
+	exitOK         = 0 // the input was read and everything in it is valid
+	exitRule       = 1 // the input was read and breaks a rule
+	exitUnreadable = 2 // the input could not be read, or the usage is wrong
+	exitWrite      = 3 // writing the output failed
 )
 
-// A command is one of wsclose's subcommands, in the manner of cmd/go's
-// base.Command: its usage line, short and long help, and its flags, which
-// it defines on a flag.FlagSet of its own.
+// A command is one of wsclose's subcommands.
 type command struct {
 	name      string
-	usageLine string // after "wsclose ", e.g. "decode [--json] HEX...|-"
-	short     string // one line for the command list
-	long      string // the help text after the usage line
+	usageLine string   // after "wsclose ", from help.txt
+	short     string   // one line for the command list, from help.txt
+	long      string   // the help text after the usage line, from help.txt
+	flags     []string // the flags it takes besides --json
+	fields    []string // its JSON object's fields, before "error", "offset" and "exit"
 	minArgs   int
 	maxArgs   int // -1: no limit
 
-	// setup defines the command's own flags on fs (--json is defined for
-	// every command) and returns the function that runs it with its
-	// arguments. A result goes to stdout, rendered as text or as JSON; a
-	// non-nil error is reported on stderr and decides the exit status.
-	setup func(fs *flag.FlagSet) func(args []string, stdin io.Reader) (result, error)
+	// run decides: it returns what the command found, or an error that
+	// decides the exit status. It prints nothing.
+	run func(inv *invocation) (result, error)
+}
+
+// invocation is one run's arguments and flags, parsed once for every
+// command.
+type invocation struct {
+	args            []string
+	stdin           io.Reader
+	stdinIsTerminal bool
+	json, help      bool
+	truncate, lossy bool
+	role            wsclose.Role
+	pcap            string
 }
 
 // commands are wsclose's subcommands, in the order the usage lists them.
-// help and version are handled by run itself.
 var commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdVersion}
+
+// flagUsage is each flag's help line.
+var flagUsage = map[string]string{
+	"json":     "print one JSON object for scripts",
+	"truncate": "cut a reason over 123 bytes at a character boundary (never repairs)",
+	"lossy":    "replace each ill-formed UTF-8 sequence in the reason with U+FFFD, and say so",
+	"role":     "the end that receives the bodies: client or server",
+	"pcap":     "read the Close frames of the TCP streams in a .pcap or .pcapng FILE",
+}
+
+// newFlagSet defines every flag of every command on one set, so that flags
+// are parsed one way and may stand anywhere, before the command included.
+func newFlagSet(inv *invocation) *flag.FlagSet {
+	fs := flag.NewFlagSet("wsclose", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.BoolVar(&inv.json, "json", false, flagUsage["json"])
+	fs.BoolVar(&inv.truncate, "truncate", false, flagUsage["truncate"])
+	fs.BoolVar(&inv.lossy, "lossy", false, flagUsage["lossy"])
+	fs.StringVar(&inv.pcap, "pcap", "", flagUsage["pcap"])
+	fs.BoolVar(&inv.help, "h", false, "")
+	fs.BoolVar(&inv.help, "help", false, "")
+	fs.Bool("version", false, "")
+	inv.role = wsclose.Client
+	fs.Func("role", flagUsage["role"], func(s string) error {
+		switch s {
+		case "client":
+			inv.role = wsclose.Client
+		case "server":
+			inv.role = wsclose.Server
+		default:
+			return errors.New("is client or server")
+		}
+		return nil
+	})
+	return fs
+}
 
 func lookup(name string) *command {
 	for _, c := range commands {
@@ -59,52 +106,6 @@ func lookup(name string) *command {
 	return nil
 }
 
-// usageText is the one source of wsclose's usage: "wsclose -h" prints it,
-// and the package doc and the README point to it.
-func usageText() string {
-	var b strings.Builder
-	b.WriteString(`wsclose decodes, encodes, explains and checks WebSocket close codes, Close
-frames and closing handshakes (RFC 6455, the IANA registry, the WHATWG
-WebSockets Standard).
-
-Usage:
-`)
-	for _, c := range commands {
-		fmt.Fprintf(&b, "\n  wsclose %s\n        %s\n", c.usageLine, c.short)
-	}
-	b.WriteString(`
-Run "wsclose help COMMAND" for a command's details and examples.
-
-` + commonHelp)
-	return b.String()
-}
-
-// commonHelp is what every command's help ends with.
-const commonHelp = `With --json, standard output is exactly one JSON object, errors included:
-the command's fields, "error" when there is one, and "exit", the exit status.
-Flags may stand anywhere among the arguments; after "--" nothing is a flag,
-so that a reason may begin with "-": wsclose encode -- 1000 -x.
-
-Exit status: 0 ok; 1 invalid input (anything typed that is not acceptable,
-arguments included); 2 usage error (unknown command or flag, wrong number of
-arguments); 3 writing the output failed.
-`
-
-// helpText is "wsclose help CMD": the usage line, the help, the flags.
-func helpText(c *command, fs *flag.FlagSet) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "usage: wsclose %s\n\n%s\nFlags:\n", c.usageLine, c.long)
-	fs.VisitAll(func(f *flag.Flag) {
-		name := "--" + f.Name
-		if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool {
-			name += " " + strings.ToUpper(f.Name)
-		}
-		fmt.Fprintf(&b, "  %-16s %s\n", name, f.Usage)
-	})
-	b.WriteString("\n" + commonHelp)
-	return b.String()
-}
-
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
@@ -112,111 +113,85 @@ func main() {
 // run is the whole program apart from the process: tests and the fuzz
 // target call it directly. It returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	out := &output{stdout: stdout, stderr: stderr, json: jsonRequested(args)}
-	if len(args) == 0 {
-		if out.json {
-			return out.fail("wsclose", usageError("no command; run \"wsclose -h\" for the usage"))
+	inv := &invocation{stdin: stdin, stdinIsTerminal: isTerminal(stdin)}
+	fs := newFlagSet(inv)
+	out := &output{stdout: stdout, stderr: stderr}
+	positional, err := parseInterspersed(fs, args)
+	out.json = inv.json
+	if err != nil {
+		msg := strings.NewReplacer("flag -", "flag --", "defined: -", "defined: --").Replace(err.Error())
+		if strings.HasPrefix(msg, "flag provided but not defined") {
+			msg += `; put "--" before arguments that begin with "-"`
 		}
-		return out.textTo(stderr, usageText(), exitUsage)
+		return out.finish(nil, nil, usageError(msg))
 	}
-	name := args[0]
-	switch name {
-	case "-h", "-help", "--help":
-		return out.help(usageText())
-	case "help":
-		return runHelp(out, args[1:])
-	case "-version", "--version":
-		name, args = "version", append([]string{"version"}, args[1:]...)
+	if v := fs.Lookup("version"); v.Value.String() == "true" {
+		positional = append([]string{"version"}, positional...)
+	}
+	if len(positional) == 0 {
+		if inv.help {
+			return out.help(usageText())
+		}
+		if out.json {
+			return out.finish(nil, nil, usageError(`no command; run "wsclose -h" for the usage`))
+		}
+		return out.write(stderr, usageText(), exitUnreadable)
+	}
+	name := positional[0]
+	if name == "help" {
+		return runHelp(out, positional[1:])
 	}
 	c := lookup(name)
 	if c == nil {
-		return out.fail("wsclose "+clip(name), usageError("unknown command; run \"wsclose -h\" for the usage"))
+		return out.finish(nil, nil, usageError("unknown command "+excerpt(name)+`; run "wsclose -h" for the usage`))
 	}
-	cmdName := "wsclose " + c.name
-	fs := flag.NewFlagSet(cmdName, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.BoolVar(&out.json, "json", out.json, "print one JSON object for scripts")
-	exec := c.setup(fs)
-	positional, err := parseInterspersed(fs, args[1:])
-	if errors.Is(err, flag.ErrHelp) {
-		return out.help(helpText(c, fs))
+	if inv.help {
+		return out.help(helpText(c))
+	}
+	inv.args = positional[1:]
+	var stray []string
+	fs.Visit(func(f *flag.Flag) {
+		if !slices.Contains(c.flags, f.Name) && f.Name != "json" && !(f.Name == "version" && c == cmdVersion) {
+			stray = append(stray, "--"+f.Name)
+		}
+	})
+	switch n := len(inv.args); {
+	case len(stray) > 0:
+		err = usageError(fmt.Sprintf("%s takes no %s", c.name, strings.Join(stray, ", ")))
+	case c.maxArgs == 0 && n > 0:
+		err = usageError("takes no arguments")
+	case n < c.minArgs:
+		err = usageError("missing arguments")
+	case c.maxArgs >= 0 && n > c.maxArgs:
+		err = usageError(fmt.Sprintf("too many arguments (at most %d)", c.maxArgs))
 	}
 	if err != nil {
-		return out.fail(cmdName, usageError(clipN(err.Error(), 100)+hintDashes(err)), c)
+		return out.finish(c, nil, err)
 	}
-	if len(positional) < c.minArgs || (c.maxArgs >= 0 && len(positional) > c.maxArgs) {
-		return out.fail(cmdName, usageError(argCountText(c, len(positional))), c)
+	res, err := c.run(inv)
+	if c == cmdDecode && inv.pcap != "" {
+		c = cmdDecodePcap
 	}
-	res, err := exec(positional, stdin)
-	return out.finish(cmdName, res, err, c)
+	return out.finish(c, res, err)
 }
 
-// runHelp is "wsclose help [COMMAND]".
-func runHelp(out *output, args []string) int {
-	args = slices.DeleteFunc(slices.Clone(args), func(a string) bool { return strings.TrimLeft(a, "-") == "json" })
-	switch {
-	case len(args) == 0:
-		return out.help(usageText())
-	case len(args) > 1:
-		return out.fail("wsclose help", usageError("takes one command name"))
+// isTerminal reports whether r is a terminal, from which wsclose reads
+// nothing unasked.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
 	}
-	c := lookup(args[0])
-	if c == nil {
-		return out.fail("wsclose help", usageError(fmt.Sprintf("unknown command %s; run \"wsclose -h\" for the usage", excerpt(args[0]))))
-	}
-	fs := flag.NewFlagSet("wsclose "+c.name, flag.ContinueOnError)
-	fs.Bool("json", false, "print one JSON object for scripts")
-	c.setup(fs)
-	return out.help(helpText(c, fs))
-}
-
-// argCountText says what is wrong with the number of arguments.
-func argCountText(c *command, n int) string {
-	switch {
-	case c.maxArgs == 0:
-		return "takes no arguments"
-	case n < c.minArgs:
-		return "missing arguments"
-	}
-	return fmt.Sprintf("too many arguments (at most %d)", c.maxArgs)
-}
-
-// hintDashes adds, to the flag package's complaint about an undefined flag,
-// how to pass an argument that begins with "-".
-func hintDashes(err error) string {
-	if strings.HasPrefix(err.Error(), "flag provided but not defined") {
-		return `; put "--" before arguments that begin with "-"`
-	}
-	return ""
-}
-
-// jsonRequested reports whether --json is among args before any "--", so
-// that a usage error found before or while the flags are parsed is still
-// reported as JSON.
-func jsonRequested(args []string) bool {
-	for _, a := range args {
-		if a == "--" {
-			return false
-		}
-		name, value, hasValue := strings.Cut(strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-"), "=")
-		if !strings.HasPrefix(a, "-") || name != "json" {
-			continue
-		}
-		if !hasValue {
-			return true
-		}
-		b, err := strconv.ParseBool(value)
-		return err == nil && b
-	}
-	return false
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
 
 // parseInterspersed parses flags wherever they stand among the arguments,
-// so that "encode 1000 bye --json" works as "encode --json 1000 bye", and
-// returns the other arguments. "-" alone is an argument, and so is anything
-// that reads as a JavaScript number (-1, -Infinity, -1e999), since check
-// takes one; "--" ends the flags, so that a reason may begin with "-". A
-// flag that takes a value takes the next argument unless written --f=v.
+// so that "wsclose --json decode 03e8" and "encode 1000 bye --json" work,
+// and returns the other arguments. "-" alone is an argument, and so is
+// anything that reads as a JavaScript number (-1, -Infinity, -1e999), since
+// check takes one; "--" ends the flags. A flag that takes a value takes the
+// next argument unless written --f=v.
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var flags, positional []string
 	for i := 0; i < len(args); i++ {
@@ -230,7 +205,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			continue
 		}
 		flags = append(flags, a)
-		name := strings.TrimPrefix(strings.TrimPrefix(a, "-"), "-")
+		name := strings.TrimLeft(a, "-")
 		if strings.Contains(name, "=") {
 			continue
 		}
@@ -245,86 +220,4 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 		return nil, err
 	}
 	return positional, nil
-}
-
-// output is where a run's results and messages go.
-type output struct {
-	stdout, stderr io.Writer
-	json           bool
-}
-
-// help prints help text on stdout, or as {"help": …} with --json.
-func (o *output) help(text string) int {
-	if o.json {
-		return o.jsonTo(struct {
-			Help string `json:"help"`
-			Exit int    `json:"exit"`
-		}{text, exitOK}, exitOK)
-	}
-	return o.textTo(o.stdout, text, exitOK)
-}
-
-// jsonTo writes v as JSON on stdout and returns exit, or exitWrite if the
-// write failed.
-func (o *output) jsonTo(v any, exit int) int {
-	var b bytes.Buffer
-	writeJSON(&b, v)
-	return o.textTo(o.stdout, b.String(), exit)
-}
-
-// textTo writes s to w and returns exit, or exitWrite if the write failed.
-func (o *output) textTo(w io.Writer, s string, exit int) int {
-	if _, err := io.WriteString(w, s); err != nil {
-		return exitWrite
-	}
-	return exit
-}
-
-// fail reports err, which has no result to go with it.
-func (o *output) fail(cmdName string, err error, c ...*command) int {
-	return o.finish(cmdName, nil, err, c...)
-}
-
-// finish renders a command's result and error: the result on stdout, as
-// text or JSON, and the error as "wsclose CMD: message" on stderr, followed
-// for a usage error by the command's usage line. It returns the exit status:
-// the error's, or exitWrite if writing either failed.
-func (o *output) finish(cmdName string, res result, err error, c ...*command) int {
-	exit := exitOf(err)
-	var stdout bytes.Buffer
-	switch {
-	case o.json:
-		r := res
-		if r == nil {
-			r = &errorResult{}
-		}
-		r.setStatus(err, exit)
-		writeJSON(&stdout, r)
-	case res != nil:
-		res.writeText(&stdout)
-	}
-	var stderr bytes.Buffer
-	if err != nil {
-		msg := err.Error()
-		var f *failure
-		if !o.json && stdout.Len() > 0 && errors.As(err, &f) && f.brief != "" {
-			msg = f.brief
-		}
-		fmt.Fprintf(&stderr, "%s: %s\n", cmdName, msg)
-		if exit == exitUsage && len(c) == 1 && !o.json {
-			fmt.Fprintf(&stderr, "usage: wsclose %s\nRun \"wsclose help %s\" for details.\n", c[0].usageLine, c[0].name)
-		}
-	}
-	if stdout.Len() > 0 {
-		if _, werr := o.stdout.Write(stdout.Bytes()); werr != nil {
-			exit = exitWrite
-			fmt.Fprintf(&stderr, "%s: writing the output: %v\n", cmdName, werr)
-		}
-	}
-	if stderr.Len() > 0 {
-		if _, werr := o.stderr.Write(stderr.Bytes()); werr != nil {
-			exit = exitWrite
-		}
-	}
-	return exit
 }

@@ -5,80 +5,165 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
+	"text/tabwriter"
 	"unicode/utf8"
 )
 
-// A result is what a command found. It renders itself as text for people;
-// as JSON it is marshalled as it stands, with the run's status added.
+// A result is what a command found. As text it is rows of cells, which the
+// renderer aligns with text/tabwriter; as JSON it is marshalled as it
+// stands, every field present (null when unknown), with the run's status.
 type result interface {
-	writeText(w *bytes.Buffer)
-	setStatus(err error, exit int)
+	rows() [][]string
+	setStatus(s status)
 }
 
-// status is the part of every JSON object that wsclose prints: the error,
-// if any, and the exit status. Every result embeds it.
+// status is the part of every JSON object that wsclose prints. Every
+// result embeds it.
 type status struct {
-	Error  string `json:"error,omitempty"`
-	Offset *int   `json:"offset,omitempty"` // where in the input the first bad character is
-	Exit   int    `json:"exit"`
+	Error  *string `json:"error"`
+	Offset *int    `json:"offset"` // where in the input the first bad character is
+	Exit   int     `json:"exit"`
 }
 
-func (s *status) setStatus(err error, exit int) {
-	s.Exit = exit
-	if err != nil {
-		s.Error = err.Error()
-		var f *failure
-		if errors.As(err, &f) && f.offset >= 0 {
-			s.Offset = &f.offset
-		}
-	}
-}
+func (s *status) setStatus(t status) { *s = t }
 
-// errorResult is the JSON object for an error that has no result to go
-// with it: {"error": …, "exit": N}.
-type errorResult struct{ status }
-
-func (*errorResult) writeText(*bytes.Buffer) {}
-
-// failure is an error with the exit status it causes and, for invalid
-// input, the offset of the first bad character in the input as typed (-1
-// when there is none to name).
+// failure is an error with the exit status it causes and, for input that
+// breaks a rule or cannot be read, the offset of the first bad character in
+// the input as typed (-1 when there is none to name).
 type failure struct {
 	exit   int
 	offset int
 	msg    string
-	brief  string // for stderr when the result on stdout already shows the detail; "" to use msg
+	usage  bool   // a usage error: stderr shows the usage line
+	brief  string // for stderr when the text on stdout already shows the detail; "" to use msg
 }
 
 func (f *failure) Error() string { return f.msg }
 
-// invalid reports invalid input: exit status 1.
-func invalid(format string, a ...any) error {
-	return &failure{exit: exitInvalid, offset: -1, msg: fmt.Sprintf(format, a...)}
+// broken, unreadable and unreadableAt report input that breaks a rule
+// (exit status 1) or could not be read (2, with the offset of the first bad
+// character when there is one); usageError a usage error (2).
+func broken(format string, a ...any) error { return newFailure(exitRule, -1, format, a...) }
+func unreadable(format string, a ...any) error {
+	return newFailure(exitUnreadable, -1, format, a...)
 }
-
-// invalidAt reports invalid input whose first bad character is at offset.
-func invalidAt(offset int, format string, a ...any) error {
-	return &failure{exit: exitInvalid, offset: offset, msg: fmt.Sprintf(format, a...)}
+func unreadableAt(offset int, format string, a ...any) error {
+	return newFailure(exitUnreadable, offset, format, a...)
 }
-
-// usageError reports a usage error: exit status 2.
 func usageError(msg string) error {
-	return &failure{exit: exitUsage, offset: -1, msg: msg}
+	return &failure{exit: exitUnreadable, offset: -1, msg: msg, usage: true}
+}
+func newFailure(exit, offset int, format string, a ...any) error {
+	return &failure{exit: exit, offset: offset, msg: fmt.Sprintf(format, a...)}
 }
 
-// exitOf is the exit status that err causes: 0 for nil, the failure's
-// status, or 1 for any other error.
-func exitOf(err error) int {
-	var f *failure
-	switch {
-	case err == nil:
-		return exitOK
-	case errors.As(err, &f):
-		return f.exit
+// note is a result's remark for standard error that is no error.
+type note interface{ note() string }
+
+// output is where a run's results and messages go.
+type output struct {
+	stdout, stderr io.Writer
+	json           bool
+}
+
+// help prints help text on stdout, or as {"help": …} with --json.
+func (o *output) help(text string) int {
+	if o.json {
+		var b bytes.Buffer
+		writeJSON(&b, struct {
+			Help string `json:"help"`
+			status
+		}{Help: text})
+		text = b.String()
 	}
-	return exitInvalid
+	return o.write(o.stdout, text, exitOK)
+}
+
+// write writes s to w and returns exit, or exitWrite if the write failed.
+func (o *output) write(w io.Writer, s string, exit int) int {
+	if _, err := io.WriteString(w, s); err != nil {
+		return exitWrite
+	}
+	return exit
+}
+
+// finish is the one renderer: it prints command c's result on stdout, as
+// text or JSON, and the error as "wsclose CMD: message" on stderr, followed
+// for a usage error by the command's usage line. A JSON error with no
+// result is the command's fields, all null. It returns the exit status: the
+// error's, or exitWrite if writing either failed.
+func (o *output) finish(c *command, res result, err error) int {
+	st := status{Exit: exitOK}
+	var f *failure
+	if err != nil {
+		if !errors.As(err, &f) {
+			f = &failure{exit: exitRule, offset: -1, msg: err.Error()}
+		}
+		st.Exit, st.Error = f.exit, &f.msg
+		if f.offset >= 0 {
+			st.Offset = &f.offset
+		}
+	}
+	var stdout, stderr bytes.Buffer
+	switch {
+	case o.json && res == nil:
+		writeNullObject(&stdout, c, st)
+	case o.json:
+		res.setStatus(st)
+		writeJSON(&stdout, res)
+	case res != nil:
+		tw := tabwriter.NewWriter(&stdout, 0, 0, 2, ' ', 0)
+		for _, row := range res.rows() {
+			fmt.Fprintln(tw, strings.Join(row, "\t"))
+		}
+		tw.Flush()
+	}
+	name := "wsclose"
+	if c != nil {
+		name += " " + c.name
+	}
+	if n, ok := res.(note); ok && n.note() != "" {
+		fmt.Fprintf(&stderr, "%s: %s\n", name, n.note())
+	}
+	if f != nil {
+		msg := f.msg
+		if !o.json && stdout.Len() > 0 && f.brief != "" {
+			msg = f.brief
+		}
+		fmt.Fprintf(&stderr, "%s: %s\n", name, msg)
+		if f.usage && c != nil && !o.json {
+			fmt.Fprintf(&stderr, "usage: wsclose %s\nRun \"wsclose help %s\" for details.\n", c.usageLine, c.name)
+		}
+	}
+	exit := st.Exit
+	if stdout.Len() > 0 {
+		if _, werr := o.stdout.Write(stdout.Bytes()); werr != nil {
+			exit = exitWrite
+			fmt.Fprintf(&stderr, "%s: writing the output: %v\n", name, werr)
+		}
+	}
+	if stderr.Len() > 0 {
+		if _, werr := o.stderr.Write(stderr.Bytes()); werr != nil {
+			exit = exitWrite
+		}
+	}
+	return exit
+}
+
+// writeNullObject writes the JSON object of a run that has no result: each
+// of c's fields null, then the status. Without a command it is the status.
+func writeNullObject(w *bytes.Buffer, c *command, st status) {
+	var b bytes.Buffer
+	writeJSON(&b, st)
+	w.WriteByte('{')
+	if c != nil {
+		for _, f := range c.fields {
+			fmt.Fprintf(w, "%q:null,", f)
+		}
+	}
+	w.Write(b.Bytes()[1:])
 }
 
 // writeJSON writes v as one line of JSON, with "<", ">" and "&" as they are.
@@ -86,8 +171,7 @@ func writeJSON(w *bytes.Buffer, v any) {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	if err := enc.Encode(v); err != nil {
-		// Not reached: every result marshals.
-		panic(err)
+		panic(err) // not reached: every result marshals
 	}
 }
 
@@ -97,51 +181,15 @@ const maxQuoted = 40
 // excerpt quotes the first 40 characters of s, as Go quotes them (printable
 // text as it is, anything else escaped), with "..." after when s is longer.
 func excerpt(s string) string {
-	head, more := cut(s, maxQuoted)
-	if more {
-		return fmt.Sprintf("%q...", head)
-	}
-	return fmt.Sprintf("%q", head)
-}
-
-// clip cuts s, a name or a number as typed, after 40 characters, with
-// "..." after when it was longer, for messages that show it unquoted.
-func clip(s string) string { return clipN(s, maxQuoted) }
-
-// clipN is clip after n characters.
-func clipN(s string, n int) string {
-	head, more := cut(s, n)
-	head = strings.ToValidUTF8(head, "\uFFFD")
-	if more {
-		return head + "..."
-	}
-	return head
-}
-
-// cut returns the first n characters of s, and whether s is longer.
-func cut(s string, n int) (string, bool) {
 	i := 0
-	for k := 0; i < len(s) && k < n; k++ {
+	for k := 0; i < len(s) && k < maxQuoted; k++ {
 		_, size := utf8.DecodeRuneInString(s[i:])
 		i += size
 	}
-	return s[:i], i < len(s)
-}
-
-// A field is one line of a result's text: a label and a value.
-type field struct{ label, value string }
-
-// writeFields writes fields one a line, the values aligned after the
-// longest label.
-func writeFields(w *bytes.Buffer, fields []field) {
-	width := 0
-	for _, f := range fields {
-		width = max(width, utf8.RuneCountInString(f.label))
+	if i < len(s) {
+		return fmt.Sprintf("%q...", s[:i])
 	}
-	width = max(width, 8) // the labels line up across results: "sendable" is the longest
-	for _, f := range fields {
-		fmt.Fprintf(w, "%s%s  %s\n", f.label, strings.Repeat(" ", width-utf8.RuneCountInString(f.label)), f.value)
-	}
+	return fmt.Sprintf("%q", s)
 }
 
 // byteCount spells out a length: "1 byte", "10 bytes".
@@ -152,13 +200,8 @@ func byteCount(n int) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
-// plain is the text of an error from package wsclose without its
-// "wsclose: " prefix, for a message that already has one.
-func plain(err error) string {
-	return strings.TrimPrefix(err.Error(), "wsclose: ")
-}
-
 // quote shows a reason as Go quotes it, keeping printable non-ASCII text.
-func quote(s string) string {
-	return fmt.Sprintf("%q", s)
-}
+func quote(s string) string { return fmt.Sprintf("%q", s) }
+
+// ptr returns a pointer to v, for the JSON fields that are null when unknown.
+func ptr[T any](v T) *T { return &v }

@@ -1,27 +1,14 @@
 package main
 
 import (
-	"bytes"
-	"flag"
-	"io"
 	"runtime"
 	"runtime/debug"
 )
 
 var cmdVersion = &command{
-	name:      "version",
-	usageLine: "version [--json]",
-	short:     "the module and Go versions (also --version)",
-	long: `Version prints the module version the binary was built from, the Go version
-that built it and the platform.
-
-JSON: {"version", "go", "platform", "exit"}.
-`,
-	minArgs: 0,
-	maxArgs: 0,
-	setup: func(fs *flag.FlagSet) func([]string, io.Reader) (result, error) {
-		return func([]string, io.Reader) (result, error) { return newVersionResult(), nil }
-	},
+	name:   "version",
+	fields: []string{"version", "go", "platform"},
+	run:    func(*invocation) (result, error) { return newVersionResult(), nil },
 }
 
 // versionResult is what "wsclose --version" prints: the module version the
@@ -52,6 +39,6 @@ func newVersionResult() *versionResult {
 	return v
 }
 
-func (v *versionResult) writeText(w *bytes.Buffer) {
-	w.WriteString("wsclose " + v.Version + " " + v.Go + " " + v.Platform + "\n")
+func (v *versionResult) rows() [][]string {
+	return [][]string{{"wsclose " + v.Version + " " + v.Go + " " + v.Platform}}
 }

@@ -34,35 +34,58 @@ func jsonObject(t *testing.T, out outcome) map[string]any {
 	return obj
 }
 
+// keys returns the names of the top-level fields of the JSON object s, in
+// order.
+func keys(s string) []string {
+	dec := json.NewDecoder(strings.NewReader(s))
+	var out []string
+	if t, err := dec.Token(); err != nil || t != json.Delim('{') {
+		return nil
+	}
+	for dec.More() {
+		k, err := dec.Token()
+		if err != nil {
+			return out
+		}
+		out = append(out, k.(string))
+		var v json.RawMessage
+		if dec.Decode(&v) != nil {
+			return out
+		}
+	}
+	return out
+}
+
 // errWriter fails every write.
 type errWriter struct{}
 
 func (errWriter) Write([]byte) (int, error) { return 0, errors.New("no space left on device") }
 
-// TestWhy holds a case for each complaint about the first cut of the
-// command, each named for it: run against that command, every case fails.
-func TestWhy(t *testing.T) {
-	// has checks that the run printed each of want (on stdout or stderr)
-	// and none of notWant, and exited with exit.
-	has := func(exit int, want []string, notWant ...string) func(*testing.T, outcome) {
-		return func(t *testing.T, out outcome) {
-			t.Helper()
-			all := out.Stdout + out.Stderr
-			if out.Exit != exit {
-				t.Errorf("exit %d, want %d; output:\n%s", out.Exit, exit, all)
+// has checks that the run printed each of want (on stdout or stderr) and
+// none of notWant, and exited with exit.
+func has(exit int, want []string, notWant ...string) func(*testing.T, outcome) {
+	return func(t *testing.T, out outcome) {
+		t.Helper()
+		all := out.Stdout + out.Stderr
+		if out.Exit != exit {
+			t.Errorf("exit %d, want %d; output:\n%s", out.Exit, exit, all)
+		}
+		for _, w := range want {
+			if !strings.Contains(all, w) {
+				t.Errorf("output lacks %q:\n%s", w, all)
 			}
-			for _, w := range want {
-				if !strings.Contains(all, w) {
-					t.Errorf("output lacks %q:\n%s", w, all)
-				}
-			}
-			for _, w := range notWant {
-				if strings.Contains(all, w) {
-					t.Errorf("output has %q:\n%s", w, all)
-				}
+		}
+		for _, w := range notWant {
+			if strings.Contains(all, w) {
+				t.Errorf("output has %q:\n%s", w, all)
 			}
 		}
 	}
+}
+
+// TestWhy holds a case for each complaint about the first cut of the
+// command, each named for it: run against that command, every case fails.
+func TestWhy(t *testing.T) {
 	// jsonError checks for one JSON object with "error" and "exit".
 	jsonError := func(exit int) func(*testing.T, outcome) {
 		return func(t *testing.T, out outcome) {
@@ -82,14 +105,14 @@ func TestWhy(t *testing.T) {
 	}{
 		// Input: refused beyond a documented limit, never cut; quotes bounded.
 		{"stdin over 1 MiB is refused, not cut", []string{"decode", "-"}, fiveMiBBody,
-			has(1, []string{"input longer than 1 MiB; a Close frame is at most 139 bytes"}, "524288")},
+			has(2, []string{"input longer than 1 MiB; a Close frame is at most 139 bytes"}, "524288")},
 		{"frame over 1 MiB on stdin is refused, not cut", []string{"decode", "-"}, "887f0000000000500000" + fiveMiBBody,
-			has(1, []string{"input longer than 1 MiB"}, "524278")},
+			has(2, []string{"input longer than 1 MiB"}, "524278")},
 		{"frame header promising 5 MiB breaks the 125-byte rule", []string{"decode", "887f0000000000500000 03e8"}, "",
 			has(1, []string{"5242880", "125 bytes or less", "§5.5", "1002"})},
 		{"error quotes at most 40 characters of the input", []string{"decode", strings.Repeat("z", 100000)}, "",
 			func(t *testing.T, out outcome) {
-				has(1, []string{`"` + strings.Repeat("z", 40) + `"...`, "offset 0"})(t, out)
+				has(2, []string{`"` + strings.Repeat("z", 40) + `"...`, "offset 0"})(t, out)
 				if len(out.Stderr) > 200 {
 					t.Errorf("stderr is %d bytes", len(out.Stderr))
 				}
@@ -97,15 +120,15 @@ func TestWhy(t *testing.T) {
 
 		// Frames: other opcodes, no FIN, extended lengths.
 		{"Text frame is not a Close frame", []string{"decode", "8102 6869"}, "",
-			has(1, []string{"this is a Text frame (opcode 0x1), not a Close frame"}, "33026", "1002")},
+			has(2, []string{"this is a Text frame (opcode 0x1), not a Close frame"}, "33026", "1002")},
 		{"Ping frame is not a Close frame", []string{"decode", "8900"}, "",
-			has(1, []string{"this is a Ping frame (opcode 0x9), not a Close frame"})},
+			has(2, []string{"this is a Ping frame (opcode 0x9), not a Close frame"})},
 		{"Pong frame is not a Close frame", []string{"decode", "8a00"}, "",
-			has(1, []string{"this is a Pong frame (opcode 0xA), not a Close frame"})},
+			has(2, []string{"this is a Pong frame (opcode 0xA), not a Close frame"})},
 		{"Binary frame is not a Close frame", []string{"decode", "8201 00"}, "",
-			has(1, []string{"this is a Binary frame (opcode 0x2), not a Close frame"})},
+			has(2, []string{"this is a Binary frame (opcode 0x2), not a Close frame"})},
 		{"continuation frame is not a Close frame", []string{"decode", "8000"}, "",
-			has(1, []string{"this is a continuation frame (opcode 0x0), not a Close frame"})},
+			has(2, []string{"this is a continuation frame (opcode 0x0), not a Close frame"})},
 		{"Close without FIN is refused with 1002", []string{"decode", "0802 03e8"}, "",
 			has(1, []string{"without FIN", "MUST NOT be fragmented", "1002"}, "2050")},
 		{"Close with a non-minimal 16-bit length is refused with 1002", []string{"decode", "887e0002 03e8"}, "",
@@ -114,9 +137,9 @@ func TestWhy(t *testing.T) {
 			has(1, []string{"64-bit form", "§5.2", "1002"}, "sendable")},
 
 		// JSON: one value for every failure; explain's ranges; encode's hex.
-		{"--json with bad hex", []string{"decode", "--json", "03zz"}, "", jsonError(1)},
-		{"--json with a bad frame header", []string{"decode", "--json", "887e00"}, "", jsonError(1)},
-		{"--json with a bad CODE", []string{"encode", "--json", "ok"}, "", jsonError(1)},
+		{"--json with bad hex", []string{"decode", "--json", "03zz"}, "", jsonError(2)},
+		{"--json with a bad frame header", []string{"decode", "--json", "887e00"}, "", jsonError(2)},
+		{"--json with a bad CODE", []string{"encode", "--json", "ok"}, "", jsonError(2)},
 		{"--json with a usage error", []string{"encode", "--json"}, "", jsonError(2)},
 		{"--json with an unknown flag", []string{"explain", "--json", "--yaml"}, "", jsonError(2)},
 		{"explain --json rows carry first and last, in numeric order", []string{"explain", "--json"}, "",
@@ -152,7 +175,7 @@ func TestWhy(t *testing.T) {
 		{"a stray comma separates", []string{"decode", "03e8,4f4b"}, "",
 			has(0, []string{`"OK"`}, "odd number")},
 		{"a non-ASCII character is named as it is", []string{"decode", "03é8"}, "",
-			has(1, []string{"'é'", "offset 2"})},
+			has(2, []string{"'é'", "offset 2"})},
 		{"xxd dump", []string{"decode", "-"}, "00000000: 03e8 4f4b                                ..OK\n",
 			has(0, []string{"1000 (normal closure)", `"OK"`})},
 		{"Wireshark hex dump", []string{"decode", "-"}, "0000   88 82 37 fa 21 3d 34 12                           ..7.!=4.\n",

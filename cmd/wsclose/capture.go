@@ -1,0 +1,356 @@
+package main
+
+import (
+	"bytes"
+	"encoding/binary"
+	"fmt"
+	"io"
+	"net/netip"
+	"os"
+	"slices"
+)
+
+// This file reads captures: a packet's headers (a hex dump of a whole
+// packet), and .pcap and .pcapng files, whose TCP streams it reassembles to
+// find the Close frames in them. The layouts are the published ones, read
+// with encoding/binary: pcap and pcapng as the IETF OPSAWG drafts
+// draft-ietf-opsawg-pcap and draft-ietf-opsawg-pcapng write them (the
+// formats of tcpdump and Wireshark), Ethernet II with IEEE 802.1Q tags,
+// IPv4 (RFC 791), IPv6 (RFC 8200) and TCP (RFC 9293). Neither IP fragments
+// nor IPv6 extension headers are followed: a packet with either is skipped.
+
+// segment is a TCP segment: who sent it to whom, its sequence number and
+// flags, and its payload.
+type segment struct {
+	src, dst netip.AddrPort
+	seq      uint32
+	syn, ack bool
+	payload  []byte
+	start    int    // where the payload starts in the packet
+	layers   string // the headers stepped over, for decode's "packet" line
+}
+
+// Link types (the LINKTYPE_ values of the tcpdump.org registry) that
+// readLink knows.
+const (
+	linkNull     = 0   // BSD loopback: a 4-byte address family
+	linkEthernet = 1   // Ethernet II
+	linkRaw      = 101 // an IPv4 or IPv6 packet
+	linkSLL      = 113 // Linux "cooked" capture, 16 bytes
+	linkIPv4     = 228
+	linkIPv6     = 229
+	linkSLL2     = 276 // Linux "cooked" capture v2, 20 bytes
+)
+
+// readLink steps over the link-layer header of a packet of the given link
+// type, and returns the TCP segment inside, or nil when there is none.
+func readLink(link uint32, p []byte) *segment {
+	var off int
+	var layers string
+	switch link {
+	case linkEthernet:
+		off, layers = 12, "Ethernet"
+		for off+4 <= len(p) && binary.BigEndian.Uint16(p[off:]) == 0x8100 {
+			off += 4 // an 802.1Q VLAN tag
+		}
+		off += 2
+	case linkSLL:
+		off, layers = 16, "Linux cooked"
+	case linkSLL2:
+		off, layers = 20, "Linux cooked v2"
+	case linkNull:
+		off, layers = 4, "loopback"
+	case linkRaw, linkIPv4, linkIPv6:
+	default:
+		return nil
+	}
+	if off > len(p) {
+		return nil
+	}
+	s := readIP(p[off:])
+	if s != nil {
+		s.start += off
+		if layers != "" {
+			s.layers = layers + ", " + s.layers
+		}
+	}
+	return s
+}
+
+// readIP reads an IPv4 or IPv6 packet that holds a whole TCP segment, its
+// lengths consistent with p (which may carry link-layer padding after the
+// packet), and returns the segment; nil when p is no such packet.
+func readIP(p []byte) *segment {
+	if len(p) < 20 {
+		return nil
+	}
+	var src, dst netip.Addr
+	var tcp []byte
+	var start int
+	switch p[0] >> 4 {
+	case 4:
+		ihl, total := int(p[0]&0x0F)*4, int(binary.BigEndian.Uint16(p[2:]))
+		fragment := binary.BigEndian.Uint16(p[6:])&0x3FFF != 0 // more fragments, or an offset
+		if ihl < 20 || total < ihl || total > len(p) || p[9] != 6 || fragment {
+			return nil
+		}
+		src, dst = netip.AddrFrom4([4]byte(p[12:16])), netip.AddrFrom4([4]byte(p[16:20]))
+		tcp, start = p[ihl:total], ihl
+	case 6:
+		if len(p) < 40 || p[6] != 6 || 40+int(binary.BigEndian.Uint16(p[4:])) > len(p) {
+			return nil
+		}
+		src, dst = netip.AddrFrom16([16]byte(p[8:24])), netip.AddrFrom16([16]byte(p[24:40]))
+		tcp, start = p[40:40+int(binary.BigEndian.Uint16(p[4:]))], 40
+	default:
+		return nil
+	}
+	if len(tcp) < 20 || int(tcp[12]>>4)*4 < 20 || int(tcp[12]>>4)*4 > len(tcp) {
+		return nil
+	}
+	dataOff := int(tcp[12]>>4) * 4
+	return &segment{
+		src:     netip.AddrPortFrom(src, binary.BigEndian.Uint16(tcp[0:])),
+		dst:     netip.AddrPortFrom(dst, binary.BigEndian.Uint16(tcp[2:])),
+		seq:     binary.BigEndian.Uint32(tcp[4:]),
+		syn:     tcp[13]&0x02 != 0,
+		ack:     tcp[13]&0x10 != 0,
+		payload: tcp[dataOff:],
+		start:   start + dataOff,
+		layers:  fmt.Sprintf("IPv%d, TCP", p[0]>>4),
+	}
+}
+
+// readPacket reads data, the bytes of a hex dump, as a whole packet if its
+// headers say it is one: Ethernet II then IPv4 or IPv6 then TCP, or IPv4
+// or IPv6 then TCP. It returns nil when data is no such packet.
+func readPacket(data []byte) *segment {
+	if len(data) >= 14 && (binary.BigEndian.Uint16(data[12:]) == 0x0800 || binary.BigEndian.Uint16(data[12:]) == 0x86DD || binary.BigEndian.Uint16(data[12:]) == 0x8100) {
+		if s := readLink(linkEthernet, data); s != nil {
+			return s
+		}
+	}
+	return readLink(linkRaw, data)
+}
+
+// describe says whose segment s is, for decode's "packet" line.
+func (s *segment) describe() string {
+	return fmt.Sprintf("%s %s → %s, %s of TCP payload", s.layers, s.src, s.dst, byteCount(len(s.payload)))
+}
+
+// maxCapture is the largest capture file read; larger ones are refused.
+const maxCapture = 64 << 20
+
+// capture is what readCapture found: the format and the TCP segments.
+type capture struct {
+	format   string // "pcap" or "pcapng"
+	packets  int
+	segments []*segment
+}
+
+// readCapture reads a .pcap or .pcapng file, or standard input for "-",
+// and returns its TCP segments. A file that is neither is unreadable.
+func readCapture(name string, stdin io.Reader) (*capture, error) {
+	r := stdin
+	if name != "-" {
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, unreadable("%v", err)
+		}
+		defer f.Close()
+		r = f
+	}
+	b, err := io.ReadAll(io.LimitReader(r, maxCapture+1))
+	switch {
+	case err != nil:
+		return nil, unreadable("reading %s: %v", name, err)
+	case len(b) > maxCapture:
+		return nil, unreadable("%s is larger than 64 MiB; keep the WebSocket packets only (tshark -r IN -Y websocket -w OUT)", name)
+	case len(b) >= 4 && string(b[:4]) == "\x0a\x0d\x0d\x0a":
+		return readPcapng(b)
+	}
+	return readPcap(b)
+}
+
+// readPcap reads the pcap format: a 24-byte header whose magic number
+// gives the byte order (and micro- or nanosecond times), whose last field
+// is the link type, then records of a 16-byte header (captured length at
+// offset 8) and the packet.
+func readPcap(b []byte) (*capture, error) {
+	if len(b) < 24 {
+		return nil, unreadable("not a pcap or pcapng file: %s", byteCount(len(b)))
+	}
+	var order binary.ByteOrder
+	switch binary.BigEndian.Uint32(b) {
+	case 0xa1b2c3d4, 0xa1b23c4d:
+		order = binary.BigEndian
+	case 0xd4c3b2a1, 0x4d3cb2a1:
+		order = binary.LittleEndian
+	default:
+		return nil, unreadable("not a pcap or pcapng file: it starts % x", b[:4])
+	}
+	c := &capture{format: "pcap"}
+	link := order.Uint32(b[20:]) & 0xFFFF
+	for b = b[24:]; len(b) > 0; c.packets++ {
+		if len(b) < 16 || uint64(order.Uint32(b[8:])) > uint64(len(b)-16) {
+			return nil, unreadable("the pcap file is cut short in packet %d", c.packets+1)
+		}
+		n := int(order.Uint32(b[8:]))
+		c.add(readLink(link, b[16:16+n]))
+		b = b[16+n:]
+	}
+	return c, nil
+}
+
+// readPcapng reads the pcapng format: blocks of a type, a total length, a
+// body and the length again. A Section Header Block (0x0A0D0D0A) gives the
+// byte order and starts a new list of interfaces; an Interface Description
+// Block (1) gives an interface's link type; an Enhanced Packet Block (6)
+// holds the interface, the captured length (at body offset 12) and the
+// packet (at 20); a Simple Packet Block (3) holds a packet of interface 0
+// at body offset 4. Other blocks are skipped.
+func readPcapng(b []byte) (*capture, error) {
+	c := &capture{format: "pcapng"}
+	var order binary.ByteOrder = binary.LittleEndian
+	var links []uint32
+	for len(b) > 0 {
+		if len(b) >= 12 && string(b[:4]) == "\x0a\x0d\x0d\x0a" {
+			switch string(b[8:12]) {
+			case "\x1a\x2b\x3c\x4d":
+				order = binary.BigEndian
+			case "\x4d\x3c\x2b\x1a":
+				order = binary.LittleEndian
+			default:
+				return nil, unreadable("not a pcapng file: the byte-order magic is % x", b[8:12])
+			}
+			links = links[:0]
+		}
+		if len(b) < 12 || order.Uint32(b[4:]) < 12 || order.Uint32(b[4:])%4 != 0 || uint64(order.Uint32(b[4:])) > uint64(len(b)) {
+			return nil, unreadable("the pcapng file is cut short, or a block's length is wrong, %s before its end", byteCount(len(b)))
+		}
+		body := b[8 : order.Uint32(b[4:])-4]
+		switch typ := order.Uint32(b); {
+		case typ == 1 && len(body) >= 2:
+			links = append(links, uint32(order.Uint16(body)))
+		case typ == 6 && len(body) >= 20:
+			iface, n := order.Uint32(body), order.Uint32(body[12:])
+			if int(iface) >= len(links) || uint64(n) > uint64(len(body)-20) {
+				return nil, unreadable("packet %d names interface %d of %d, or is longer than its block", c.packets+1, iface, len(links))
+			}
+			c.add(readLink(links[iface], body[20:20+n]))
+			c.packets++
+		case typ == 3 && len(body) >= 4 && len(links) > 0:
+			c.add(readLink(links[0], body[4:min(len(body), 4+int(order.Uint32(body)))]))
+			c.packets++
+		}
+		b = b[order.Uint32(b[4:]):]
+	}
+	return c, nil
+}
+
+func (c *capture) add(s *segment) {
+	if s != nil {
+		c.segments = append(c.segments, s)
+	}
+}
+
+// tcpStream is one direction of a TCP connection, its bytes in order.
+type tcpStream struct {
+	src, dst  netip.AddrPort
+	data      []byte
+	direction string // "client_to_server", "server_to_client", or "" when unknown
+	fromSYN   bool   // data starts after the SYN: the capture holds the connection's start
+	gap       bool   // a segment is missing: data ends before it
+}
+
+// streams reassembles the segments of each direction of each connection by
+// sequence number, from the SYN when the capture holds it: segments that
+// repeat bytes (retransmissions) add none, and the stream ends at the first
+// missing byte. Streams are in the order their first segment came.
+func (c *capture) streams() []*tcpStream {
+	type key struct{ src, dst netip.AddrPort }
+	var order []key
+	byKey := map[key][]*segment{}
+	for _, s := range c.segments {
+		k := key{s.src, s.dst}
+		if byKey[k] == nil {
+			order = append(order, k)
+		}
+		byKey[k] = append(byKey[k], s)
+	}
+	var out []*tcpStream
+	for _, k := range order {
+		segs := byKey[k]
+		st := &tcpStream{src: k.src, dst: k.dst}
+		ref, synSeen := segs[0].seq, false
+		for _, s := range segs {
+			if s.syn {
+				ref, synSeen, st.fromSYN = s.seq+1, true, true
+				st.direction = map[bool]string{false: "client_to_server", true: "server_to_client"}[s.ack]
+			}
+		}
+		rel := func(s *segment) int64 { return int64(int32(s.seq - ref)) }
+		if !synSeen {
+			for _, s := range segs {
+				if rel(s) < 0 {
+					ref = s.seq
+				}
+			}
+		}
+		slices.SortStableFunc(segs, func(a, b *segment) int { return int(rel(a) - rel(b)) })
+		for _, s := range segs {
+			off := rel(s)
+			if s.syn {
+				off++ // the SYN takes a sequence number
+			}
+			switch {
+			case len(s.payload) == 0 || off+int64(len(s.payload)) <= int64(len(st.data)):
+			case off > int64(len(st.data)):
+				st.gap = true
+			default:
+				st.data = append(st.data, s.payload[int64(len(st.data))-off:]...)
+			}
+			if st.gap {
+				break
+			}
+		}
+		out = append(out, st)
+	}
+	return out
+}
+
+// closeFrames returns the Close frames in st: the frames after the HTTP
+// upgrade (RFC 6455 §4) when the stream starts with it, or from the first
+// byte when the capture began after it. A frame cut short by the end of
+// the capture or a gap ends the search. It decides the stream's direction
+// when the SYN did not: the side that sends the GET is the client, and
+// so is the side whose frames are masked (RFC 6455 §5.1).
+func (st *tcpStream) closeFrames() [][]byte {
+	rest := st.data
+	switch {
+	case bytes.HasPrefix(rest, []byte("GET ")):
+		st.direction = "client_to_server"
+	case bytes.HasPrefix(rest, []byte("HTTP/")):
+		st.direction = "server_to_client"
+	}
+	if bytes.HasPrefix(rest, []byte("GET ")) || bytes.HasPrefix(rest, []byte("HTTP/")) {
+		end := bytes.Index(rest, []byte("\r\n\r\n"))
+		if end < 0 {
+			return nil
+		}
+		rest = rest[end+4:]
+	} else if st.fromSYN {
+		return nil // the connection's start, and no HTTP upgrade: not WebSocket
+	}
+	var frames [][]byte
+	for n := frameLen(rest); n > 0; n = frameLen(rest) {
+		if st.direction == "" {
+			st.direction = map[bool]string{true: "client_to_server", false: "server_to_client"}[rest[1]&0x80 != 0]
+		}
+		if rest[0]&0x0F == 0x8 {
+			frames = append(frames, rest[:n])
+		}
+		rest = rest[n:]
+	}
+	return frames
+}
