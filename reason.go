@@ -136,23 +136,25 @@ func TruncateReason(reason string) string {
 // keep grapheme clusters that span several NFC segments (emoji ZWJ
 // sequences, flags) together; UAX #29 segmentation is beyond this package.
 func CutReason(reason string) string {
-	return reason[:cutLen(reason, norm.NFC.PropertiesString)]
+	return reason[:cutLen(reason, boundaryBeforeString)]
 }
 
 // CutReasonBytes is [CutReason] for a reason held as bytes: the result is a
 // prefix of reason (reason[:n]), with no allocation.
 func CutReasonBytes(reason []byte) []byte {
-	return reason[:cutLen(reason, norm.NFC.Properties)]
+	return reason[:cutLen(reason, boundaryBeforeBytes)]
 }
 
 // cutLen is the length CutReason and CutReasonBytes cut reason to;
-// properties is norm.NFC's method for reason's type.
-func cutLen[T string | []byte](reason T, properties func(T) norm.Properties) int {
+// boundaryBefore reports whether an NFC segment starts at the beginning of
+// its argument. It is a plain function, not a method value of norm.NFC,
+// which would escape to the heap in every caller CutReason is inlined into.
+func cutLen[T string | []byte](reason T, boundaryBefore func(T) bool) int {
 	if len(reason) <= MaxReasonLen {
 		return len(reason)
 	}
 	for i := MaxReasonLen; i > 0; i-- {
-		if utf8.RuneStart(reason[i]) && properties(reason[i:]).BoundaryBefore() {
+		if utf8.RuneStart(reason[i]) && boundaryBefore(reason[i:]) {
 			return i
 		}
 	}
@@ -162,3 +164,7 @@ func cutLen[T string | []byte](reason T, properties func(T) norm.Properties) int
 	}
 	return i
 }
+
+func boundaryBeforeString(s string) bool { return norm.NFC.PropertiesString(s).BoundaryBefore() }
+
+func boundaryBeforeBytes(b []byte) bool { return norm.NFC.Properties(b).BoundaryBefore() }
