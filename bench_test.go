@@ -6,14 +6,14 @@ import (
 	"testing"
 	"unicode/utf16"
 
-	"github.com/wsclose/wsclose/internal/closetest"
+	"github.com/wsclose/wsclose/internal/fixture"
 )
 
 // inputClass is one kind of Close body the benchmarks measure, shared with
 // the interop module.
-type inputClass = closetest.InputClass
+type inputClass = fixture.InputClass
 
-var inputClasses = closetest.InputClasses
+var inputClasses = fixture.InputClasses
 
 // The bodies of the parse and append benchmarks, shared with
 // TestSpeedAgainstFloor so that both time the same loops.
@@ -35,7 +35,7 @@ func benchFloorParse(p []byte) func(*testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(len(p)))
 		for b.Loop() {
-			if !closetest.FloorParse(p) {
+			if !fixture.FloorParse(p) {
 				b.Fatal("floor refused the body")
 			}
 		}
@@ -61,7 +61,7 @@ func benchFloorAppend(ic inputClass) func(*testing.B) {
 		b.ReportAllocs()
 		b.SetBytes(int64(2 + len(ic.Reason)))
 		for b.Loop() {
-			if dst = closetest.FloorAppend(dst[:0], ic.Code, ic.Reason); len(dst) == 0 {
+			if dst = fixture.FloorAppend(dst[:0], ic.Code, ic.Reason); len(dst) == 0 {
 				b.Fatal("floor refused the body")
 			}
 		}
@@ -274,13 +274,13 @@ func TestSpeedAgainstFloor(t *testing.T) {
 		for _, pair := range pairs {
 			var ratios, fastNs, floorNs []float64
 			for range rounds {
-				f, fl := closetest.NsPerOp(pair.fast), closetest.NsPerOp(pair.floor)
+				f, fl := fixture.NsPerOp(pair.fast), fixture.NsPerOp(pair.floor)
 				ratios, fastNs, floorNs = append(ratios, f/fl), append(fastNs, f), append(floorNs, fl)
 			}
 			msg := fmt.Sprintf("%-6s %-10s wsclose %6.2f ns/op, floor %6.2f ns/op, median ratio %.2f",
-				pair.name, ic.Name, closetest.Median(fastNs), closetest.Median(floorNs), closetest.Median(ratios))
+				pair.name, ic.Name, fixture.Median(fastNs), fixture.Median(floorNs), fixture.Median(ratios))
 			t.Log(msg)
-			if closetest.Median(ratios) > limit {
+			if fixture.Median(ratios) > limit {
 				t.Errorf("%s: above %.2f", msg, limit)
 			}
 		}

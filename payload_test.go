@@ -12,7 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/wsclose/wsclose/internal/closetest"
+	"github.com/wsclose/wsclose/internal/fixture"
 )
 
 func mustHex(t testing.TB, s string) []byte {
@@ -161,8 +161,8 @@ func TestParsePayload(t *testing.T) {
 		{"bad UTF-8", "03e8ffff", result{StatusNormalClosure, "", ErrInvalidUTF8, StatusInvalidPayloadData}},
 		{"encoded surrogate", "03e8eda080", result{StatusNormalClosure, "", ErrLoneSurrogate, StatusInvalidPayloadData}},
 		{"truncated UTF-8 with 1007", "03efcebae1bd", result{StatusInvalidPayloadData, "", ErrInvalidUTF8, StatusInvalidPayloadData}},
-		{"German 123", "03e8" + hex.EncodeToString([]byte(closetest.German123)), result{StatusNormalClosure, closetest.German123, nil, 0}},
-		{"Japanese 123", "0bb8" + hex.EncodeToString([]byte(closetest.Japanese123)), result{StatusUnauthorized, closetest.Japanese123, nil, 0}},
+		{"German 123", "03e8" + hex.EncodeToString([]byte(fixture.German123)), result{StatusNormalClosure, fixture.German123, nil, 0}},
+		{"Japanese 123", "0bb8" + hex.EncodeToString([]byte(fixture.Japanese123)), result{StatusUnauthorized, fixture.Japanese123, nil, 0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

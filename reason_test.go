@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 
-	"github.com/wsclose/wsclose/internal/closetest"
+	"github.com/wsclose/wsclose/internal/fixture"
 )
 
 func TestValidateReason(t *testing.T) {
@@ -23,10 +23,10 @@ func TestValidateReason(t *testing.T) {
 		{"ascii", "going away", reasonResult{Offset: -1}},
 		{"123 ASCII", strings.Repeat("a", 123), reasonResult{Offset: -1}},
 		{"124 ASCII", strings.Repeat("a", 124), reasonResult{ErrReasonTooLong, 124, 123}},
-		{"German 123", closetest.German123, reasonResult{Offset: -1}},
-		{"German 124", closetest.German123 + "!", reasonResult{ErrReasonTooLong, 124, 123}},
-		{"Japanese 123", closetest.Japanese123, reasonResult{Offset: -1}},
-		{"Japanese 126", closetest.Japanese123 + "い", reasonResult{ErrReasonTooLong, 126, 123}},
+		{"German 123", fixture.German123, reasonResult{Offset: -1}},
+		{"German 124", fixture.German123 + "!", reasonResult{ErrReasonTooLong, 124, 123}},
+		{"Japanese 123", fixture.Japanese123, reasonResult{Offset: -1}},
+		{"Japanese 126", fixture.Japanese123 + "い", reasonResult{ErrReasonTooLong, 126, 123}},
 		{"emoji 120", strings.Repeat("🔌", 30), reasonResult{Offset: -1}},
 		{"emoji 124", strings.Repeat("🔌", 31), reasonResult{ErrReasonTooLong, 124, 123}},
 		{"too long wins over bad bytes", strings.Repeat("\xff", 124), reasonResult{ErrReasonTooLong, 124, 123}},
@@ -104,10 +104,10 @@ func TestReasonUTF16(t *testing.T) {
 	}{
 		{"empty", nil, result{0, reasonResult{Offset: -1}, "", 0}},
 		{"ASCII", utf16.Encode([]rune("bye")), result{3, reasonResult{Offset: -1}, "bye", 3}},
-		{"German 123", utf16.Encode([]rune(closetest.German123)), result{123, reasonResult{Offset: -1}, closetest.German123, 123}},
-		{"German 125", utf16.Encode([]rune(closetest.German123 + "ß")), result{125, reasonResult{ErrReasonTooLong, 125, 116}, closetest.German123 + "ß", 125}},
-		{"Japanese 123", utf16.Encode([]rune(closetest.Japanese123)), result{123, reasonResult{Offset: -1}, closetest.Japanese123, 123}},
-		{"Japanese 126", utf16.Encode([]rune(closetest.Japanese123 + "い")), result{126, reasonResult{ErrReasonTooLong, 126, 41}, closetest.Japanese123 + "い", 126}},
+		{"German 123", utf16.Encode([]rune(fixture.German123)), result{123, reasonResult{Offset: -1}, fixture.German123, 123}},
+		{"German 125", utf16.Encode([]rune(fixture.German123 + "ß")), result{125, reasonResult{ErrReasonTooLong, 125, 116}, fixture.German123 + "ß", 125}},
+		{"Japanese 123", utf16.Encode([]rune(fixture.Japanese123)), result{123, reasonResult{Offset: -1}, fixture.Japanese123, 123}},
+		{"Japanese 126", utf16.Encode([]rune(fixture.Japanese123 + "い")), result{126, reasonResult{ErrReasonTooLong, 126, 41}, fixture.Japanese123 + "い", 126}},
 		{"pair", []uint16{0xD83D, 0xDE00}, result{4, reasonResult{Offset: -1}, "😀", 4}},
 		{"lone high", []uint16{0xD807}, result{3, reasonResult{ErrLoneSurrogate, 3, 0}, "\uFFFD", 3}},
 		{"lone high at end", []uint16{'a', 0xD83D}, result{4, reasonResult{ErrLoneSurrogate, 4, 1}, "a\uFFFD", 4}},
@@ -207,12 +207,12 @@ func TestTruncateReason(t *testing.T) {
 		{"short", "bye", "bye"},
 		{"123 ASCII", strings.Repeat("a", 123), strings.Repeat("a", 123)},
 		{"124 ASCII", strings.Repeat("a", 124), strings.Repeat("a", 123)},
-		{"German 123 unchanged", closetest.German123, closetest.German123},
-		{"German 124", closetest.German123 + "!", closetest.German123},
-		{"German ß across the edge", "x" + closetest.German123, "x" + closetest.German123[:121]},
-		{"Japanese 123 unchanged", closetest.Japanese123, closetest.Japanese123},
-		{"Japanese 126", closetest.Japanese123 + "い", closetest.Japanese123},
-		{"Japanese shifted", "a" + closetest.Japanese123, "a" + closetest.Japanese123[:120]},
+		{"German 123 unchanged", fixture.German123, fixture.German123},
+		{"German 124", fixture.German123 + "!", fixture.German123},
+		{"German ß across the edge", "x" + fixture.German123, "x" + fixture.German123[:121]},
+		{"Japanese 123 unchanged", fixture.Japanese123, fixture.Japanese123},
+		{"Japanese 126", fixture.Japanese123 + "い", fixture.Japanese123},
+		{"Japanese shifted", "a" + fixture.Japanese123, "a" + fixture.Japanese123[:120]},
 		{"emoji", strings.Repeat("🔌", 31), strings.Repeat("🔌", 30)},
 		{"combining mark kept with its base", "a" + strings.Repeat("e\u0301", 41), "a" + strings.Repeat("e\u0301", 40)},
 		{"Hangul jamo kept together", strings.Repeat("\u1100\u1161", 21), strings.Repeat("\u1100\u1161", 20)},
@@ -241,7 +241,7 @@ func TestCutReason(t *testing.T) {
 		{"empty", "", ""},
 		{"short", "bye", "bye"},
 		{"124 ASCII", strings.Repeat("a", 124), strings.Repeat("a", 123)},
-		{"Japanese 126", closetest.Japanese123 + "い", closetest.Japanese123},
+		{"Japanese 126", fixture.Japanese123 + "い", fixture.Japanese123},
 		{"combining mark kept with its base", "a" + strings.Repeat("e\u0301", 41), "a" + strings.Repeat("e\u0301", 40)},
 		{"no boundary: cut between runes", "a" + strings.Repeat("\u0301", 62), "a" + strings.Repeat("\u0301", 61)},
 		{"ill-formed short: not repaired", "ok\xff", "ok\xff"},

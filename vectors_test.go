@@ -18,12 +18,12 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/wsclose/wsclose/internal/closetest"
+	"github.com/wsclose/wsclose/internal/fixture"
 )
 
-func loadVectors(t *testing.T) *closetest.Vectors {
+func loadVectors(t *testing.T) *fixture.Vectors {
 	t.Helper()
-	v, err := closetest.LoadVectors("testdata/vectors.json")
+	v, err := fixture.LoadVectors("testdata/vectors.json")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -25,7 +25,7 @@ import (
 	"github.com/gobwas/ws"
 	gorilla "github.com/gorilla/websocket"
 	"github.com/wsclose/wsclose"
-	"github.com/wsclose/wsclose/internal/closetest"
+	"github.com/wsclose/wsclose/internal/fixture"
 )
 
 // parseImpls are the parsers compared.
@@ -53,7 +53,7 @@ func benchParse(impl string, p []byte) func(*testing.B) {
 			}
 		case "floor":
 			for b.Loop() {
-				if !closetest.FloorParse(p) {
+				if !fixture.FloorParse(p) {
 					b.Fatal("refused")
 				}
 			}
@@ -62,7 +62,7 @@ func benchParse(impl string, p []byte) func(*testing.B) {
 }
 
 func BenchmarkParseCheck(b *testing.B) {
-	for _, c := range closetest.InputClasses {
+	for _, c := range fixture.InputClasses {
 		for _, impl := range parseImpls {
 			b.Run("class="+c.Name+"/impl="+impl, benchParse(impl, c.Body()))
 		}
@@ -70,7 +70,7 @@ func BenchmarkParseCheck(b *testing.B) {
 }
 
 func BenchmarkEncode(b *testing.B) {
-	for _, c := range closetest.InputClasses {
+	for _, c := range fixture.InputClasses {
 		code := wsclose.Code(c.Code)
 		b.Run("class="+c.Name+"/impl=wsclose", func(b *testing.B) {
 			b.ReportAllocs()
@@ -116,7 +116,7 @@ func BenchmarkEncode(b *testing.B) {
 			b.ReportAllocs()
 			dst := make([]byte, 0, wsclose.MaxPayloadLen)
 			for b.Loop() {
-				if dst = closetest.FloorAppend(dst[:0], c.Code, c.Reason); len(dst) == 0 {
+				if dst = fixture.FloorAppend(dst[:0], c.Code, c.Reason); len(dst) == 0 {
 					b.Fatal("refused")
 				}
 			}
@@ -132,7 +132,7 @@ var sinkBody []byte
 // wsclose: parse and encode allocate nothing. The peers' allocations are
 // theirs to change, and not asserted; the benchmarks report them.
 func TestAllocations(t *testing.T) {
-	for _, c := range closetest.InputClasses {
+	for _, c := range fixture.InputClasses {
 		body, code := c.Body(), wsclose.Code(c.Code)
 		dst := make([]byte, 0, wsclose.MaxPayloadLen)
 		got := map[string]float64{
@@ -159,17 +159,17 @@ func TestParseNotSlowerThanGobwas(t *testing.T) {
 		t.Skip("timing runs with -compare")
 	}
 	const rounds, limit = 7, 1.10
-	for _, c := range closetest.InputClasses {
+	for _, c := range fixture.InputClasses {
 		body := c.Body()
 		var ratios, ours, theirs []float64
 		for range rounds {
-			w := closetest.NsPerOp(benchParse("wsclose", body))
-			g := closetest.NsPerOp(benchParse("gobwas", body))
+			w := fixture.NsPerOp(benchParse("wsclose", body))
+			g := fixture.NsPerOp(benchParse("gobwas", body))
 			ratios, ours, theirs = append(ratios, w/g), append(ours, w), append(theirs, g)
 		}
-		msg := fmt.Sprintf("%-10s wsclose %6.2f ns/op, gobwas/ws %6.2f ns/op, median ratio %.2f", c.Name, closetest.Median(ours), closetest.Median(theirs), closetest.Median(ratios))
+		msg := fmt.Sprintf("%-10s wsclose %6.2f ns/op, gobwas/ws %6.2f ns/op, median ratio %.2f", c.Name, fixture.Median(ours), fixture.Median(theirs), fixture.Median(ratios))
 		t.Log(msg)
-		if closetest.Median(ratios) > limit {
+		if fixture.Median(ratios) > limit {
 			t.Errorf("%s: above %.2f", msg, limit)
 		}
 	}

@@ -25,7 +25,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/wsclose/wsclose"
-	"github.com/wsclose/wsclose/internal/closetest"
+	"github.com/wsclose/wsclose/internal/fixture"
+	"github.com/wsclose/wsclose/internal/wire"
 )
 
 //go:embed testdata/closecalls.mjs
@@ -124,17 +125,17 @@ func reasonGrid() []*[]uint16 {
 	units := func(s string) *[]uint16 { return new(utf16.Encode([]rune(s))) }
 	raw := func(u ...uint16) *[]uint16 { return &u }
 	return []*[]uint16{
-		nil,                              // no reason argument
-		units(""),                        // empty
-		units("going away"),              // ASCII
-		units("Tschüß, bis später"),      // German
-		units("接続を閉じます"),                 // Japanese
-		units("🔌😀"),                      // emoji: surrogate pairs
-		raw(0xD807),                      // lone high surrogate
-		raw(0xDC00),                      // lone low surrogate
-		raw(0xDC00, 0xD800),              // reversed pair
-		units(closetest.German123),       // 123 bytes
-		units("x" + closetest.German123), // 124 bytes
+		nil,                            // no reason argument
+		units(""),                      // empty
+		units("going away"),            // ASCII
+		units("Tschüß, bis später"),    // German
+		units("接続を閉じます"),               // Japanese
+		units("🔌😀"),                    // emoji: surrogate pairs
+		raw(0xD807),                    // lone high surrogate
+		raw(0xDC00),                    // lone low surrogate
+		raw(0xDC00, 0xD800),            // reversed pair
+		units(fixture.German123),       // 123 bytes
+		units("x" + fixture.German123), // 124 bytes
 		raw(slices.Repeat([]uint16{0xD807}, 41)...), // 41 lone surrogates: 123 bytes as U+FFFD
 		raw(slices.Repeat([]uint16{0xD807}, 42)...), // 42: 126 bytes
 	}
@@ -217,13 +218,13 @@ func TestBrowserClose(t *testing.T) {
 			// The endpoint records the first Close body of each connection,
 			// then answers it and hangs up.
 			var bodies records[[]byte]
-			ws := serveByID(len(calls), func(id int, rc *rawConn) {
-				body, err := rc.readClose()
+			ws := serveByID(len(calls), func(id int, rc *wire.Conn) {
+				body, err := rc.ReadClose()
 				if err != nil {
 					return
 				}
 				bodies.set(id, body)
-				_ = rc.writeFrame(opClose, body)
+				_ = rc.Send(wire.OpClose, body)
 			})
 			var results []jsResult
 			t.Logf("engine: %s", e.run(t, closeCallsRunner, ws, calls, &results))

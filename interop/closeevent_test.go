@@ -29,6 +29,7 @@ import (
 	"time"
 
 	"github.com/wsclose/wsclose"
+	"github.com/wsclose/wsclose/internal/wire"
 )
 
 //go:embed testdata/closeevent.mjs
@@ -111,7 +112,7 @@ type behaviour struct {
 	fault  *frameFault  // a frame fault the server sends first
 	script *scriptClose // the client starts closing: the server first reads its Close
 	closes [][]byte     // the Close bodies the server sends, in order
-	after  byte         // a frame sent after the Closes: opText, opPing or 0
+	after  byte         // a frame sent after the Closes: wire.OpText, wire.OpPing or 0
 	end    serverEnd
 }
 
@@ -139,9 +140,9 @@ func (b behaviour) String() string {
 		}
 	}
 	switch b.after {
-	case opText:
+	case wire.OpText:
 		s = append(s, "a text frame")
-	case opPing:
+	case wire.OpPing:
 		s = append(s, "a ping")
 	}
 	end := endText[b.end]
@@ -208,8 +209,8 @@ func closeEventBehaviours(t *testing.T) []behaviour {
 		bs = append(bs, behaviour{fault: &frameFaults[i], end: endReply})
 	}
 	bs = append(bs,
-		behaviour{closes: [][]byte{mustHex("03e8")}, after: opText, end: endReply},
-		behaviour{closes: [][]byte{mustHex("03e8")}, after: opPing, end: endReply},
+		behaviour{closes: [][]byte{mustHex("03e8")}, after: wire.OpText, end: endReply},
+		behaviour{closes: [][]byte{mustHex("03e8")}, after: wire.OpPing, end: endReply},
 		behaviour{closes: [][]byte{mustHex("03e8"), mustHex("03e9")}, end: endLinger},
 		behaviour{closes: [][]byte{mustHex("03e8"), mustHex("03")}, end: endLinger},
 	)
@@ -248,21 +249,21 @@ type serverRecord struct {
 
 // playBehaviour does b on rc and records what the client sent; every read
 // is bounded.
-func playBehaviour(rc *rawConn, b behaviour) *serverRecord {
+func playBehaviour(rc *wire.Conn, b behaviour) *serverRecord {
 	rec := &serverRecord{}
-	rc.conn.SetDeadline(time.Now().Add(3 * holdTime))
+	rc.SetDeadline(time.Now().Add(3 * holdTime))
 	// readClose reads frames until a Close (recorded), the end of the
 	// stream or the deadline; it reports whether the client closed TCP.
 	readClose := func(d time.Duration, all bool) bool {
-		rc.conn.SetReadDeadline(time.Now().Add(d))
+		rc.SetReadDeadline(time.Now().Add(d))
 		for {
-			f, err := rc.readFrame()
+			f, err := rc.ReadFrame()
 			if err != nil {
 				var ne net.Error
 				return !(errors.As(err, &ne) && ne.Timeout())
 			}
-			if f.opcode == opClose {
-				rec.closes = append(rec.closes, f.payload)
+			if f.Opcode == wire.OpClose {
+				rec.closes = append(rec.closes, f.Payload)
 				if !all {
 					return false
 				}
@@ -272,7 +273,7 @@ func playBehaviour(rc *rawConn, b behaviour) *serverRecord {
 	if b.script != nil {
 		readClose(replyTimeout, false)
 	}
-	tcp := rc.conn.(*net.TCPConn)
+	tcp := rc.NetConn().(*net.TCPConn)
 	switch b.end {
 	case endDrop:
 		return rec
@@ -281,13 +282,13 @@ func playBehaviour(rc *rawConn, b behaviour) *serverRecord {
 		return rec
 	}
 	if b.fault != nil {
-		rc.conn.Write(b.fault.frame)
+		rc.Write(b.fault.frame)
 	}
 	for _, body := range b.closes {
-		rc.writeFrame(opClose, body)
+		rc.Send(wire.OpClose, body)
 	}
 	if b.after != 0 {
-		rc.writeFrame(b.after, []byte("late"))
+		rc.Send(b.after, []byte("late"))
 	}
 	if b.script == nil && b.end != endCloseNow && b.end != endLinger {
 		readClose(replyTimeout, false)
@@ -369,7 +370,7 @@ func clientModel(t *testing.T, b behaviour) (observation, []bool, bool) {
 		sent, failures = append(sent, body), append(failures, false)
 	}
 	if b.fault != nil {
-		// The raw client's frame reader finds the fault (frame.fault) and
+		// The raw client's frame reader finds the fault (fault, rawws_test.go) and
 		// fails the connection with its code.
 		if body := h.Fail(&wsclose.Failure{Code: b.fault.code, Reason: b.fault.name}); body != nil && h.Send(body) == nil {
 			sent, failures = append(sent, body), append(failures, true)
@@ -488,7 +489,7 @@ func TestBrowserCloseEvent(t *testing.T) {
 				// The server plays the behaviours, one per connection, and
 				// records what each client sent.
 				recs := &records[*serverRecord]{}
-				ws := serveByID(len(bs), func(id int, rc *rawConn) { recs.set(id, playBehaviour(rc, bs[id])) })
+				ws := serveByID(len(bs), func(id int, rc *wire.Conn) { recs.set(id, playBehaviour(rc, bs[id])) })
 				var events []jsCloseEvent
 				product := e.run(t, closeEventRunner, ws, js, &events)
 				t.Logf("engine: %s", product)

@@ -25,7 +25,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/wsclose/wsclose"
-	"github.com/wsclose/wsclose/internal/closetest"
+	"github.com/wsclose/wsclose/internal/fixture"
+	"github.com/wsclose/wsclose/internal/wire"
 )
 
 var update = flag.Bool("update", false, "write the generated tables into README.md and ../README.md")
@@ -51,7 +52,7 @@ var edgeBodies = []string{
 }
 
 func deviationCases(t testing.TB) []deviationCase {
-	v, err := closetest.LoadVectors("../testdata/vectors.json")
+	v, err := fixture.LoadVectors("../testdata/vectors.json")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,8 +137,8 @@ func observe(t *testing.T, ps *peerServer, body []byte) reaction {
 
 // sendAndReact sends body in a Close frame on rc and returns react's
 // record of the peer's answer.
-func sendAndReact(rc *rawConn, reports <-chan peerRun, body []byte) (reaction, peerRun, error) {
-	if err := rc.writeFrame(opClose, body); err != nil {
+func sendAndReact(rc *wire.Conn, reports <-chan peerRun, body []byte) (reaction, peerRun, error) {
+	if err := rc.Send(wire.OpClose, body); err != nil {
 		return reaction{}, peerRun{}, fmt.Errorf("writing the Close: %v", err)
 	}
 	r, res := react(rc, reports)
@@ -146,11 +147,11 @@ func sendAndReact(rc *rawConn, reports <-chan peerRun, body []byte) (reaction, p
 
 // react reads the peer's answer to the Close that rc has sent, then what
 // the peer reported to its user on reports, which it returns too.
-func react(rc *rawConn, reports <-chan peerRun) (reaction, peerRun) {
+func react(rc *wire.Conn, reports <-chan peerRun) (reaction, peerRun) {
 	var r reaction
 	var res peerRun
-	rc.conn.SetReadDeadline(time.Now().Add(replyTimeout))
-	answer, err := rc.readClose()
+	rc.SetReadDeadline(time.Now().Add(replyTimeout))
+	answer, err := rc.ReadClose()
 	var ne net.Error
 	switch {
 	case err == nil && len(answer) == 0:

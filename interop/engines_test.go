@@ -28,6 +28,7 @@ import (
 	"github.com/chromedp/cdproto/browser"
 	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/chromedp"
+	"github.com/wsclose/wsclose/internal/wire"
 )
 
 // A runner is a JavaScript module of testdata that exercises an engine's
@@ -198,7 +199,7 @@ func mustJSON(t *testing.T, v any) string {
 // connection's query names the item of the runner's input it is for
 // (?id=N, 0 ≤ N < n). It does the server's half of the opening handshake,
 // runs play on the connection and closes it when play returns.
-func serveByID(n int, play func(id int, rc *rawConn)) http.Handler {
+func serveByID(n int, play func(id int, rc *wire.Conn)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := strconv.Atoi(r.URL.Query().Get("id"))
 		if err != nil || id < 0 || id >= n {

@@ -1,7 +1,6 @@
 package interop
 
 import (
-	"bufio"
 	"errors"
 	"fmt"
 	"io"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/wsclose/wsclose"
+	"github.com/wsclose/wsclose/internal/wire"
 )
 
 // closeLoop runs the closing handshake on rc as h directs, until the TCP
@@ -19,32 +19,32 @@ import (
 // §5.5.1, §7.1.1), on a failure by either role (§7.1.7). A client waits for the
 // server to close it, for at most wait, its own timer: Chromium gives up
 // after about 2 s. A frame that cannot be read or breaks the framing fails
-// the connection (h.Fail) with the code its fault calls for (frame.fault).
+// the connection (h.Fail) with the code its fault calls for (fault).
 //
 // It returns the read error that ended the wait: nil when this end closed
 // TCP because h said so, io.EOF (or a reset) when the other end closed it
 // first, os.ErrDeadlineExceeded when the timer ran out.
-func closeLoop(rc *rawConn, h *wsclose.Handshake, wait time.Duration) (wsclose.Event, error) {
-	rc.conn.SetReadDeadline(time.Now().Add(wait))
+func closeLoop(rc *wire.Conn, h *wsclose.Handshake, wait time.Duration) (wsclose.Event, error) {
+	rc.SetReadDeadline(time.Now().Add(wait))
 	var end error
 	for !h.CloseTransport() {
-		f, err := rc.readFrame()
+		f, err := rc.ReadFrame()
 		if err != nil && !transportGone(err) {
-			sendClose(rc, h, h.Fail(err))
+			sendClose(rc, h, h.Fail(readFailure(err)))
 			continue // CloseTransport is now true
 		}
 		if err != nil {
 			end = err
 			break
 		}
-		if fault := f.fault(rc.client); fault != nil {
-			sendClose(rc, h, h.Fail(fault)) // 1002 for a framing fault, 1007 for text that is not UTF-8
-			continue                        // CloseTransport is now true
+		if ferr := fault(f, rc.Client()); ferr != nil {
+			sendClose(rc, h, h.Fail(ferr)) // 1002 for a framing fault, 1007 for text that is not UTF-8
+			continue                       // CloseTransport is now true
 		}
-		if f.opcode != opClose {
+		if f.Opcode != wire.OpClose {
 			continue // data after a Close is discarded (§1.4)
 		}
-		reply, _ := h.Receive(f.payload)
+		reply, _ := h.Receive(f.Payload)
 		sendClose(rc, h, reply)
 	}
 	rc.Close()
@@ -54,9 +54,9 @@ func closeLoop(rc *rawConn, h *wsclose.Handshake, wait time.Duration) (wsclose.E
 
 // sendClose writes a Close frame with body, if body is not nil and h.Send
 // records it: the single write point of Close frames.
-func sendClose(rc *rawConn, h *wsclose.Handshake, body []byte) {
+func sendClose(rc *wire.Conn, h *wsclose.Handshake, body []byte) {
 	if body != nil && h.Send(body) == nil {
-		rc.writeFrame(opClose, body)
+		rc.Send(wire.OpClose, body)
 	}
 }
 
@@ -76,12 +76,12 @@ func Example_serverCloseLoop() {
 	serverConn, clientConn := net.Pipe()
 	clientDone := make(chan string)
 	go func() {
-		client := &rawConn{conn: clientConn, br: bufio.NewReader(clientConn), client: true}
+		client := wire.NewConn(clientConn, nil, true)
 		ev, end := closeLoop(client, wsclose.NewHandshake(wsclose.Client), 2*time.Second)
 		clientDone <- fmt.Sprintf("client: %+v, ended by %v", ev, end)
 	}()
 
-	server := &rawConn{conn: serverConn, br: bufio.NewReader(serverConn)}
+	server := wire.NewConn(serverConn, nil, false)
 	h := wsclose.NewHandshake(wsclose.Server)
 	body, _ := h.Close(wsclose.StatusGoingAway, "restarting")
 	sendClose(server, h, body)
@@ -100,18 +100,18 @@ func Example_clientCloseLoop() {
 	for _, answer := range [][]byte{nil, {0x03, 0xed}} {
 		serverConn, clientConn := net.Pipe()
 		go func() {
-			server := &rawConn{conn: serverConn, br: bufio.NewReader(serverConn)}
+			server := wire.NewConn(serverConn, nil, false)
 			if answer == nil {
 				closeLoop(server, wsclose.NewHandshake(wsclose.Server), 2*time.Second)
 				return
 			}
-			server.readFrame()                 // the client's Close
-			server.writeFrame(opClose, answer) // answered with 1005
-			server.readFrame()                 // EOF: the client failed the connection
+			server.ReadFrame()                // the client's Close
+			server.Send(wire.OpClose, answer) // answered with 1005
+			server.ReadFrame()                // EOF: the client failed the connection
 			server.Close()
 		}()
 
-		client := &rawConn{conn: clientConn, br: bufio.NewReader(clientConn), client: true}
+		client := wire.NewConn(clientConn, nil, true)
 		h := wsclose.NewHandshake(wsclose.Client)
 		body, _ := h.Close(wsclose.StatusNormalClosure, "bye")
 		sendClose(client, h, body)

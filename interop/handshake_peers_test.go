@@ -21,7 +21,8 @@ import (
 	coder "github.com/coder/websocket"
 	"github.com/google/go-cmp/cmp"
 	"github.com/wsclose/wsclose"
-	"github.com/wsclose/wsclose/internal/closetest"
+	"github.com/wsclose/wsclose/internal/fixture"
+	"github.com/wsclose/wsclose/internal/wire"
 )
 
 // closeWait is the raw client's timer: how long it waits for the server to
@@ -59,7 +60,7 @@ var handshakeCodes = []struct {
 	{1000, ""},
 	{1001, "going away"},
 	{3000, "接続"},
-	{4999, closetest.German123},
+	{4999, fixture.German123},
 	{1005, ""},
 }
 
@@ -139,7 +140,7 @@ type rawRun struct {
 }
 
 // runRaw is the raw endpoint's part of a case.
-func runRaw(rc *rawConn, c handshakeCase) rawRun {
+func runRaw(rc *wire.Conn, c handshakeCase) rawRun {
 	h := wsclose.NewHandshake(c.rawRole())
 	if c.who != peerCloses {
 		body, err := h.Close(c.rawClose())
@@ -163,11 +164,11 @@ func describeClose(code int, reason string) string {
 }
 
 // closeBodies returns the payloads of the Close frames among fs.
-func closeBodies(fs []frame) [][]byte {
+func closeBodies(fs []wire.Frame) [][]byte {
 	var bodies [][]byte
 	for _, f := range fs {
-		if f.opcode == opClose {
-			bodies = append(bodies, f.payload)
+		if f.Opcode == wire.OpClose {
+			bodies = append(bodies, f.Payload)
 		}
 	}
 	return bodies
@@ -399,7 +400,7 @@ func TestPeerHandshake(t *testing.T) {
 			var rr rawRun
 			err := links[c.peerRole].run(func(ep endpoint, conn *watchedConn) {
 				pr = peerAct(ep, c, conn)
-			}, func(rc *rawConn) {
+			}, func(rc *wire.Conn) {
 				rr = runRaw(rc, c)
 			})
 			if err != nil {

@@ -6,7 +6,6 @@ package interop
 // run each case on.
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"errors"
@@ -22,6 +21,7 @@ import (
 	"time"
 
 	"github.com/wsclose/wsclose"
+	"github.com/wsclose/wsclose/internal/wire"
 )
 
 // roles are the roles a peer library plays against the raw endpoint.
@@ -37,7 +37,7 @@ type peerLink struct {
 	// peerSides (role Server) or rawSides (role Client) and reports on done
 	// when it has returned.
 	peerSides chan func(endpoint, *watchedConn)
-	rawSides  chan func(*rawConn)
+	rawSides  chan func(*wire.Conn)
 	done      chan error
 }
 
@@ -46,8 +46,8 @@ type peerLink struct {
 func startPeerLink(t *testing.T, p peer, role wsclose.Role) *peerLink {
 	l := &peerLink{p: p, role: role, done: make(chan error, 1)}
 	if role == wsclose.Client {
-		l.rawSides = make(chan func(*rawConn), 1)
-		l.url = startRawServer(t, func(rc *rawConn) {
+		l.rawSides = make(chan func(*wire.Conn), 1)
+		l.url = startRawServer(t, func(rc *wire.Conn) {
 			(<-l.rawSides)(rc)
 			rc.Close()
 			l.done <- nil
@@ -83,7 +83,7 @@ func startPeerLink(t *testing.T, p peer, role wsclose.Role) *peerLink {
 // its side returns. run returns when both sides have, or an error when the
 // connection could not be opened or a side did not finish in time; after
 // an error the link is not to be used again.
-func (l *peerLink) run(peerSide func(endpoint, *watchedConn), rawSide func(*rawConn)) error {
+func (l *peerLink) run(peerSide func(endpoint, *watchedConn), rawSide func(*wire.Conn)) error {
 	if l.role == wsclose.Server {
 		l.peerSides <- peerSide
 		rc, err := dialRaw(strings.TrimPrefix(l.url, "http://"), "/")
@@ -182,14 +182,14 @@ func (c *watchedConn) isClosed() bool {
 
 // frames returns the frames the library wrote after the opening
 // handshake's HTTP message.
-func (c *watchedConn) frames() []frame {
+func (c *watchedConn) frames() []wire.Frame {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	_, rest, _ := bytes.Cut(c.written, []byte("\r\n\r\n"))
-	r := &rawConn{br: bufio.NewReader(bytes.NewReader(rest))}
-	var fs []frame
+	r := bytes.NewReader(rest)
+	var fs []wire.Frame
 	for {
-		f, err := r.readFrame()
+		f, err := wire.ReadFrame(r, wire.DefaultMaxPayload)
 		if err != nil {
 			return fs
 		}
@@ -210,7 +210,7 @@ func (l watchedListener) Accept() (net.Conn, error) {
 
 // startRawServer listens on 127.0.0.1 for one connection at a time and runs
 // handle on each after the opening handshake.
-func startRawServer(t *testing.T, handle func(*rawConn)) string {
+func startRawServer(t *testing.T, handle func(*wire.Conn)) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)

@@ -17,7 +17,8 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/wsclose/wsclose"
-	"github.com/wsclose/wsclose/internal/closetest"
+	"github.com/wsclose/wsclose/internal/fixture"
+	"github.com/wsclose/wsclose/internal/wire"
 )
 
 // sendableCodes are the codes every endpoint may send: 1000–1003,
@@ -29,12 +30,12 @@ var reasons = []struct{ name, text string }{
 	{"ASCII", "going away"},
 	{"German", "Tschüß, bis später"},
 	{"Japanese", "接続を閉じます"},
-	{"123 bytes", closetest.German123},
+	{"123 bytes", fixture.German123},
 }
 
 func TestReasonFixtures(t *testing.T) {
-	if len(closetest.German123) != wsclose.MaxReasonLen {
-		t.Fatalf("closetest.German123 is %d bytes, want %d", len(closetest.German123), wsclose.MaxReasonLen)
+	if len(fixture.German123) != wsclose.MaxReasonLen {
+		t.Fatalf("fixture.German123 is %d bytes, want %d", len(fixture.German123), wsclose.MaxReasonLen)
 	}
 }
 
@@ -123,9 +124,9 @@ func TestPeerSends(t *testing.T) {
 		var closeErr, rawErr error
 		err := l.run(func(ep endpoint, _ *watchedConn) {
 			closeErr = ep.closeWith(c.code, c.reason)
-		}, func(rc *rawConn) {
-			if body, rawErr = rc.readClose(); rawErr == nil {
-				rawErr = rc.writeFrame(opClose, body) // echo, completing the handshake
+		}, func(rc *wire.Conn) {
+			if body, rawErr = rc.ReadClose(); rawErr == nil {
+				rawErr = rc.Send(wire.OpClose, body) // echo, completing the handshake
 			}
 		})
 		if err != nil {
@@ -166,9 +167,9 @@ func TestPeerReceives(t *testing.T) {
 		var repErr, rawErr error
 		err = l.run(func(ep endpoint, _ *watchedConn) {
 			rep, repErr = ep.readClose()
-		}, func(rc *rawConn) {
-			if rawErr = rc.writeFrame(opClose, body); rawErr == nil {
-				_, rawErr = rc.readClose()
+		}, func(rc *wire.Conn) {
+			if rawErr = rc.Send(wire.OpClose, body); rawErr == nil {
+				_, rawErr = rc.ReadClose()
 			}
 		})
 		if err != nil {
@@ -209,7 +210,7 @@ func checkReport(t *testing.T, p peer, c closeCase, rep report, err error) {
 // bytes, cutting the ß in two, so their peer receives a reason that is not
 // UTF-8. wsclose.TruncateReason cuts before the ß instead.
 func TestPeerSendsOverLongReason(t *testing.T) {
-	reason := "x" + closetest.German123 // 124 bytes; ß at bytes 122–123
+	reason := "x" + fixture.German123 // 124 bytes; ß at bytes 122–123
 	want := map[string]string{
 		"gorilla/websocket": "refused, sent nothing",
 		"coder/websocket":   "refused, sent nothing",
@@ -224,9 +225,9 @@ func TestPeerSendsOverLongReason(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			body, rerr := rc.readClose()
+			body, rerr := rc.ReadClose()
 			if rerr == nil {
-				_ = rc.writeFrame(opClose, body)
+				_ = rc.Send(wire.OpClose, body)
 			}
 			rc.Close()
 			res := <-ps.reports

@@ -1,10 +1,12 @@
 package main
 
 import (
-	"encoding/binary"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/wsclose/wsclose/internal/wire"
 )
 
 // frameInfo is a frame header (RFC 6455 §5.2), as decode shows it. What a
@@ -20,10 +22,6 @@ type frameInfo struct {
 	HeaderLen  *int    `json:"header_len"`  // bytes before the payload; nil when cut off
 }
 
-// opcodeTypes name the opcodes as RFC 6455 §5.2 and §11.8 do; the others
-// are reserved.
-var opcodeTypes = map[int]string{0x0: "continuation", 0x1: "text", 0x2: "binary", 0x8: "close", 0x9: "ping", 0xA: "pong"}
-
 // frameError is a frame that breaks a rule of RFC 6455, or input that is no
 // whole frame: the rule, and the offset in the frame of the byte at fault.
 type frameError struct {
@@ -32,96 +30,59 @@ type frameError struct {
 	rule string // the rule it breaks, with its section; "" for input that is no whole frame
 }
 
-// parseFrameHeader is the one reader of a frame header (RFC 6455 §5.2):
-// the first two bytes, the 16-bit or 64-bit payload length when the 7-bit
-// one is 126 or 127, and the masking key when the mask bit is set. It judges
-// nothing, but a header cut short is an error, and the fields it could not
-// read stay nil. data must hold at least 2 bytes.
-func parseFrameHeader(data []byte) (frameInfo, *frameError) {
+// parseFrameHeader is the one reader of a frame header (RFC 6455 §5.2),
+// wire.ParseHeader, seen as decode shows it: the type named as RFC 6455
+// §5.2 and §11.8 do, in lower case. It judges nothing, but a header cut
+// short is an error, and the fields it could not read stay nil. data must
+// hold at least 2 bytes.
+func parseFrameHeader(data []byte) (frameInfo, wire.Header, *frameError) {
+	h, err := wire.ParseHeader(data)
 	f := frameInfo{
-		Opcode: int(data[0] & 0x0F),
-		FIN:    data[0]&0x80 != 0,
-		RSV:    int(data[0]>>4) & 0x7,
-		Masked: data[1]&0x80 != 0,
+		Opcode: int(h.Opcode),
+		Type:   strings.ToLower(wire.OpName(h.Opcode)),
+		FIN:    h.FIN,
+		RSV:    int(h.RSV),
+		Masked: h.Masked,
 	}
-	f.Type = opcodeTypes[f.Opcode]
-	if f.Type == "" {
-		f.Type = "reserved"
+	if len(data) >= 2+h.Ext {
+		f.PayloadLen = &h.Length
 	}
-	n, size := uint64(data[1]&0x7F), 2
-	switch n {
-	case 126:
-		size = 4
-	case 127:
-		size = 10
+	var short *wire.ShortHeaderError
+	if errors.As(err, &short) {
+		return f, h, &frameError{at: len(data), what: "the frame header is cut short: " + short.Part + " is missing"}
 	}
-	if len(data) < size {
-		return f, &frameError{at: len(data), what: fmt.Sprintf("the frame header is cut short: the %d-bit payload length is missing", (size-2)*8)}
-	}
-	switch size {
-	case 4:
-		n = uint64(binary.BigEndian.Uint16(data[2:]))
-	case 10:
-		n = binary.BigEndian.Uint64(data[2:])
-	}
-	f.PayloadLen = &n
 	if f.Masked {
-		if len(data) < size+4 {
-			return f, &frameError{at: len(data), what: "the frame header is cut short: the masking key is missing"}
-		}
-		f.MaskKey = ptr(hex.EncodeToString(data[size : size+4]))
-		size += 4
+		f.MaskKey = ptr(hex.EncodeToString(h.Key[:]))
 	}
-	f.HeaderLen = &size
-	return f, nil
+	f.HeaderLen = ptr(h.Size())
+	return f, h, nil
 }
 
 // parseFrame reads a whole frame and judges it as a receiver of a Close
 // frame must: it returns the unmasked payload of a well-formed Close frame,
-// or the rule the frame breaks. The checks, in order:
-//
-//   - the opcode: only 0x8 is a Close frame; a reserved opcode fails the
-//     connection (§5.2: "If an unknown opcode is received, the receiving
-//     endpoint MUST _Fail the WebSocket Connection_");
-//   - FIN: "Control frames themselves MUST NOT be fragmented" (§5.5);
-//   - RSV1–3: "MUST be 0 unless an extension is negotiated that defines
-//     meanings for non-zero values" (§5.2), and none defines them for Close;
-//   - the length: "the minimal number of bytes MUST be used to encode the
-//     length" (§5.2), and "All control frames MUST have a payload length of
-//     125 bytes or less" (§5.5), so a Close frame never uses the 16-bit or
-//     64-bit form; and the 64-bit form's most significant bit MUST be 0;
-//   - the payload present is as long as the header says.
+// or the rule the frame breaks: an opcode other than Close, then the first
+// rule of wire.Header.Check the header breaks (a reserved opcode, FIN,
+// RSV1–3, the 64-bit length's top bit, the length's form and a control
+// frame's 125 bytes), then a payload shorter or longer than the header
+// says.
 func parseFrame(data []byte) (frameInfo, []byte, *frameError) {
-	f, ferr := parseFrameHeader(data)
+	f, h, ferr := parseFrameHeader(data)
 	if ferr != nil {
 		return f, nil, ferr
 	}
-	lenField, n, hl := data[1]&0x7F, *f.PayloadLen, *f.HeaderLen
-	form := map[byte]string{126: "16-bit", 127: "64-bit"}[lenField]
-	switch {
-	case f.Type == "reserved":
-		return f, nil, &frameError{at: 0, what: fmt.Sprintf("opcode 0x%X, which is reserved,", f.Opcode), rule: "a receiver fails the connection on an unknown opcode (RFC 6455 §5.2)"}
-	case f.Opcode != 0x8:
+	if f.Type != "reserved" && h.Opcode != wire.OpClose {
 		return f, nil, &frameError{at: 0, what: fmt.Sprintf("this is a %s frame (opcode 0x%X), not a Close frame", f.name(), f.Opcode)}
-	case !f.FIN:
-		return f, nil, &frameError{at: 0, what: "a Close frame without FIN", rule: "control frames MUST NOT be fragmented (RFC 6455 §5.5)"}
-	case f.RSV != 0:
-		return f, nil, &frameError{at: 0, what: fmt.Sprintf("RSV bits %03b set on a Close frame", f.RSV), rule: "they MUST be 0 unless a negotiated extension defines them, and none does for control frames (RFC 6455 §5.2)"}
-	case lenField == 127 && n>>63 != 0:
-		return f, nil, &frameError{at: 2, what: "a 64-bit payload length with its most significant bit set", rule: "that bit MUST be 0 (RFC 6455 §5.2)"}
-	case lenField == 126 && n < 126, lenField == 127 && n < 1<<16:
-		return f, nil, &frameError{at: 1, what: fmt.Sprintf("a %d-byte payload length written in the %s form", n, form), rule: "the minimal number of bytes MUST be used to encode the length, and a control frame's fits in 7 bits (RFC 6455 §5.2, §5.5)"}
-	case n > 125:
-		return f, nil, &frameError{at: 1, what: fmt.Sprintf("a Close frame with a %d-byte payload", n), rule: "control frames MUST have a payload length of 125 bytes or less (RFC 6455 §5.5)"}
-	case uint64(len(data)-hl) != n:
+	}
+	if v := h.Check(); v != nil {
+		return f, nil, &frameError{at: v.At, what: v.What, rule: v.Rule}
+	}
+	n, hl := h.Length, h.Size()
+	if uint64(len(data)-hl) != n {
 		return f, nil, &frameError{at: len(data), what: fmt.Sprintf("the frame header says the payload is %s, but %s follow", byteCount(int(n)), byteCount(len(data)-hl))}
 	}
-	unmasked := make([]byte, n)
-	for i := range unmasked {
-		unmasked[i] = data[hl+i]
-		if f.Masked {
-			unmasked[i] ^= data[hl-4+i%4]
-		}
+	unmasked := append([]byte{}, data[hl:]...)
+	if f.Masked {
+		wire.Mask(h.Key, unmasked)
 	}
 	return f, unmasked, nil
 }
@@ -132,7 +93,7 @@ func frameLen(data []byte) int {
 	if len(data) < 2 {
 		return -1
 	}
-	f, ferr := parseFrameHeader(data)
+	f, _, ferr := parseFrameHeader(data)
 	if ferr != nil || *f.PayloadLen > uint64(len(data)-*f.HeaderLen) {
 		return -1
 	}
