@@ -299,7 +299,9 @@ func (e *LengthError) Unwrap() error { return ErrTooLarge }
 // *LengthError, returned before anything of that size is allocated. It
 // returns io.EOF when r ends before the frame's first byte and
 // io.ErrUnexpectedEOF when r ends inside the frame; it does not judge the
-// frame (Header.Check does).
+// frame (Header.Check does). On an error inside a frame, the Frame's Raw
+// holds the bytes read of it, and its Header the header when all of it
+// was read.
 func ReadFrame(r io.Reader, max int) (Frame, error) {
 	raw := make([]byte, 2, 14)
 	if _, err := io.ReadFull(r, raw); err != nil {
@@ -316,8 +318,8 @@ func ReadFrame(r io.Reader, max int) (Frame, error) {
 		need += 4
 	}
 	raw = raw[:need]
-	if _, err := io.ReadFull(r, raw[2:]); err != nil {
-		return Frame{}, unexpected(err)
+	if n, err := io.ReadFull(r, raw[2:]); err != nil {
+		return Frame{Raw: raw[:2+n]}, unexpected(err)
 	}
 	h, err := ParseHeader(raw)
 	if err != nil { // cannot happen: raw holds the whole header
@@ -329,7 +331,8 @@ func ReadFrame(r io.Reader, max int) (Frame, error) {
 		return f, &LengthError{Length: h.Length, Max: max}
 	}
 	f.Raw = append(raw, make([]byte, h.Length)...)
-	if _, err := io.ReadFull(r, f.Raw[need:]); err != nil {
+	if n, err := io.ReadFull(r, f.Raw[need:]); err != nil {
+		f.Raw = f.Raw[:need+n]
 		return f, unexpected(err)
 	}
 	f.Payload = append([]byte(nil), f.Raw[need:]...)

@@ -1,0 +1,261 @@
+package wsclosetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/wsclose/wsclose/internal/wire"
+)
+
+// Errors for which Run runs no case. A URL that cannot be reached or does
+// not upgrade is told apart from a server that breaks a rule, so that CI
+// can tell a broken server from a down one.
+var (
+	// ErrUnreachable reports that no TCP (or TLS) connection to the URL
+	// could be opened.
+	ErrUnreachable = wire.ErrUnreachable
+	// ErrNoUpgrade reports a server that answered the opening handshake
+	// (RFC 6455 §4.1) with something other than a WebSocket upgrade, or
+	// did not answer it in time.
+	ErrNoUpgrade = wire.ErrNoUpgrade
+	// ErrUnknownCase reports a case ID in Options.Only that no case has.
+	ErrUnknownCase = errors.New("wsclosetest: unknown case ID")
+)
+
+// Defaults of Options.
+const (
+	DefaultTimeout  = 2 * time.Second
+	DefaultParallel = 8
+)
+
+// Options tune Run. The zero Options run every case, DefaultParallel at
+// once, each within DefaultTimeout.
+type Options struct {
+	// Only lists the IDs of the cases to run; empty runs them all.
+	Only []string
+	// Timeout bounds each case: the opening handshake, the exchange,
+	// and the wait for the server to close TCP.
+	Timeout time.Duration
+	// Parallel is the number of cases run at once, each on its own
+	// connection.
+	Parallel int
+}
+
+// Result is the outcome of one case.
+type Result struct {
+	ID      string  `json:"id"`
+	Title   string  `json:"title"`
+	Verdict Verdict `json:"verdict"`
+	Rule    string  `json:"rule"` // the rule that decides the verdict
+	Want    string  `json:"want"` // what a conforming peer does
+	Got     string  `json:"got"`  // what the peer did, in words
+	// Sent and Received are the bytes the probe wrote and read after the
+	// opening handshake, the first MaxBytes of each; SentLen and
+	// ReceivedLen count them all.
+	Sent        []byte        `json:"sent"`
+	SentLen     int           `json:"sent_len"`
+	Received    []byte        `json:"received"`
+	ReceivedLen int           `json:"received_len"`
+	TCP         TCPClose      `json:"tcp"`
+	Elapsed     time.Duration `json:"elapsed_ns"`
+}
+
+// closeGrace is how long the probe reads on after the server's Close in
+// a case that does not judge when the server closes TCP: long enough to
+// see a frame the server sends after its Close, short enough that a
+// server which keeps TCP open costs the suite little. The TCP cases wait
+// for the case's whole deadline.
+const closeGrace = 250 * time.Millisecond
+
+// MaxBytes is how many of the bytes sent and received a Result keeps.
+const MaxBytes = 512
+
+// TCPClose is who closed TCP and when.
+type TCPClose struct {
+	// By is "peer" (the server closed TCP), "probe" (the probe closed
+	// it at the case's deadline, or after an error).
+	By string `json:"by"`
+	// After is the time from the peer's Close frame (or, when it sent
+	// none, from the probe's first frame) to TCP closed.
+	After time.Duration `json:"after_ns"`
+	Reset bool          `json:"reset"` // the peer reset TCP rather than closing it
+}
+
+// Report is the outcome of Run.
+type Report struct {
+	URL     string        `json:"url"`
+	Results []Result      `json:"cases"`
+	Pass    int           `json:"pass"`
+	Fail    int           `json:"fail"`
+	Warn    int           `json:"warn"`
+	Info    int           `json:"info"`
+	Elapsed time.Duration `json:"elapsed_ns"`
+}
+
+// Err returns nil when no case failed, else one error per failed case,
+// joined (errors.Join), each naming the case, what was wanted, what was
+// seen and the rule, as testing/fstest.TestFS reports every problem.
+func (r *Report) Err() error {
+	var errs []error
+	for _, res := range r.Results {
+		if res.Verdict == Fail {
+			errs = append(errs, fmt.Errorf("%s %s:\n\twant: %s\n\tgot:  %s\n\trule: %s", res.ID, res.Title, res.Want, res.Got, res.Rule))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Run runs the cases against the WebSocket server at url (ws:// or
+// wss://), an echo server as Autobahn TestSuite's fuzzingclient expects,
+// and returns their results in the order of Cases. It returns an error and
+// no report when no case can run: a bad URL or Options, or a first
+// connection that fails with ErrUnreachable or ErrNoUpgrade. Cases run
+// concurrently, each on its own connection within its own deadline.
+func Run(ctx context.Context, url string, o *Options) (*Report, error) {
+	var opt Options
+	if o != nil {
+		opt = *o
+	}
+	if opt.Timeout <= 0 {
+		opt.Timeout = DefaultTimeout
+	}
+	if opt.Parallel <= 0 {
+		opt.Parallel = DefaultParallel
+	}
+	specs, err := selectCases(opt.Only)
+	if err != nil {
+		return nil, err
+	}
+	start := time.Now()
+	dctx, cancel := context.WithTimeout(ctx, opt.Timeout)
+	c, err := wire.Dial(dctx, url)
+	cancel()
+	if err != nil {
+		return nil, err
+	}
+	c.Close()
+
+	r := &Report{URL: url, Results: make([]Result, len(specs))}
+	sem := make(chan struct{}, opt.Parallel)
+	var wg sync.WaitGroup
+	for i := range specs {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			r.Results[i] = runCase(ctx, url, &specs[i], opt.Timeout)
+		}()
+	}
+	wg.Wait()
+	for _, res := range r.Results {
+		switch res.Verdict {
+		case Pass:
+			r.Pass++
+		case Fail:
+			r.Fail++
+		case Warn:
+			r.Warn++
+		case Info:
+			r.Info++
+		}
+	}
+	r.Elapsed = time.Since(start)
+	return r, nil
+}
+
+// selectCases returns the cases named by only, in table order; all of
+// them when only is empty.
+func selectCases(only []string) ([]spec, error) {
+	if len(only) == 0 {
+		return cases, nil
+	}
+	var out []spec
+	for _, id := range only {
+		if !slices.ContainsFunc(cases, func(s spec) bool { return s.ID == id }) {
+			return nil, fmt.Errorf("%w: %q", ErrUnknownCase, id)
+		}
+	}
+	for _, s := range cases {
+		if slices.Contains(only, s.ID) {
+			out = append(out, s)
+		}
+	}
+	return out, nil
+}
+
+// runCase runs one case on a connection of its own.
+func runCase(ctx context.Context, url string, s *spec, timeout time.Duration) Result {
+	start := time.Now()
+	res := Result{ID: s.ID, Title: s.Title, Rule: s.Rule, Want: s.Expects}
+	ctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	c, err := wire.Dial(ctx, url)
+	if err != nil {
+		res.Verdict, res.Got = Fail, "no connection: "+strings.TrimPrefix(err.Error(), "wire: ")
+		res.Elapsed = time.Since(start)
+		return res
+	}
+	defer c.Close()
+	deadline, _ := ctx.Deadline()
+	c.SetDeadline(deadline)
+	c.MaxPayload = maxPayload
+
+	var o observation
+	for _, x := range s.send {
+		o.sent, _ = wire.AppendFrame(o.sent, x.h, x.payload)
+	}
+	sent := time.Now()
+	done := make(chan struct{})
+	go func() { // written beside the reads, so that an echo of a long message cannot block both ends
+		defer close(done)
+		c.Write(o.sent)
+	}()
+	observe(c, sent, &o, func() {
+		if s.checks&serverClosesTCP == 0 {
+			if t := time.Now().Add(closeGrace); t.Before(deadline) {
+				c.SetReadDeadline(t)
+			}
+		}
+	})
+	if o.end == endTimeout || o.end == endError {
+		c.Close()
+	}
+	<-done
+
+	out := grade(s, &o)
+	res.Verdict, res.Want, res.Got, res.Rule = out.verdict, out.want, out.got, out.rule
+	res.SentLen, res.Sent = len(o.sent), clip(o.sent)
+	for _, f := range o.frames {
+		res.ReceivedLen += len(f.Raw)
+		if len(res.Received) < MaxBytes {
+			res.Received = append(res.Received, f.Raw...)
+		}
+	}
+	res.Received = clip(res.Received)
+	res.TCP = tcpClose(&o)
+	res.Elapsed = time.Since(start)
+	return res
+}
+
+// clip returns the first MaxBytes of b.
+func clip(b []byte) []byte {
+	return b[:min(len(b), MaxBytes):min(len(b), MaxBytes)]
+}
+
+// tcpClose says who closed TCP and when, from an observation.
+func tcpClose(o *observation) TCPClose {
+	from := time.Duration(0)
+	if ci := o.closeIndex(); ci >= 0 {
+		from = o.at[ci]
+	}
+	t := TCPClose{By: "peer", After: o.endAt - from, Reset: o.end == endReset}
+	if o.end == endTimeout || o.end == endError {
+		t.By = "probe"
+	}
+	return t
+}
