@@ -263,7 +263,7 @@ func frameText(f wire.Frame) string {
 
 // ms writes a duration in milliseconds.
 func ms(d time.Duration) string {
-	return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+	return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
 }
 
 // whyText is why the body must be refused.

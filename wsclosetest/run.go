@@ -2,6 +2,8 @@ package wsclosetest
 
 import (
 	"context"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -46,24 +48,28 @@ type Options struct {
 	Parallel int
 }
 
-// Result is the outcome of one case.
+// Result is the outcome of one case. As JSON (MarshalJSON) it is the
+// object the wsclose command prints for a case.
 type Result struct {
-	ID      string  `json:"id"`
-	Title   string  `json:"title"`
-	Verdict Verdict `json:"verdict"`
-	Rule    string  `json:"rule"` // the rule that decides the verdict
-	Want    string  `json:"want"` // what a conforming peer does
-	Got     string  `json:"got"`  // what the peer did, in words
+	ID      string
+	Title   string
+	Verdict Verdict
+	Rule    string // the rule that decides the verdict
+	Want    string // what a conforming peer does
+	Got     string // what the peer did, in words
 	// Sent and Received are the bytes the probe wrote and read after the
 	// opening handshake, the first MaxBytes of each; SentLen and
 	// ReceivedLen count them all.
-	Sent        []byte        `json:"sent"`
-	SentLen     int           `json:"sent_len"`
-	Received    []byte        `json:"received"`
-	ReceivedLen int           `json:"received_len"`
-	TCP         TCPClose      `json:"tcp"`
-	Elapsed     time.Duration `json:"elapsed_ns"`
+	Sent        []byte
+	SentLen     int
+	Received    []byte
+	ReceivedLen int
+	TCP         TCPClose
+	Elapsed     time.Duration
 }
+
+// MaxBytes is how many of the bytes sent and received a Result keeps.
+const MaxBytes = 512
 
 // closeGrace is how long the probe reads on after the server's Close in
 // a case that does not judge when the server closes TCP: long enough to
@@ -72,29 +78,57 @@ type Result struct {
 // for the case's whole deadline.
 const closeGrace = 250 * time.Millisecond
 
-// MaxBytes is how many of the bytes sent and received a Result keeps.
-const MaxBytes = 512
-
 // TCPClose is who closed TCP and when.
 type TCPClose struct {
-	// By is "peer" (the server closed TCP), "probe" (the probe closed
-	// it at the case's deadline, or after an error).
-	By string `json:"by"`
+	// By is "peer" (the server closed TCP) or "probe" (the probe closed
+	// it, at the case's deadline or after a frame it could not read).
+	By string
 	// After is the time from the peer's Close frame (or, when it sent
 	// none, from the probe's first frame) to TCP closed.
-	After time.Duration `json:"after_ns"`
-	Reset bool          `json:"reset"` // the peer reset TCP rather than closing it
+	After time.Duration
+	Reset bool // the peer reset TCP rather than closing it
 }
 
-// Report is the outcome of Run.
+// MarshalJSON writes r as one JSON object: "id", "title", "verdict",
+// "rule", "want", "got", "sent" and "received" (hex, the first MaxBytes),
+// "sent_len", "received_len", "tcp" {"by", "after_ms", "reset"} and
+// "elapsed_ms".
+func (r Result) MarshalJSON() ([]byte, error) {
+	type tcp struct {
+		By      string  `json:"by"`
+		AfterMS float64 `json:"after_ms"`
+		Reset   bool    `json:"reset"`
+	}
+	return json.Marshal(struct {
+		ID          string  `json:"id"`
+		Title       string  `json:"title"`
+		Verdict     Verdict `json:"verdict"`
+		Rule        string  `json:"rule"`
+		Want        string  `json:"want"`
+		Got         string  `json:"got"`
+		Sent        string  `json:"sent"`
+		SentLen     int     `json:"sent_len"`
+		Received    string  `json:"received"`
+		ReceivedLen int     `json:"received_len"`
+		TCP         tcp     `json:"tcp"`
+		ElapsedMS   float64 `json:"elapsed_ms"`
+	}{r.ID, r.Title, r.Verdict, r.Rule, r.Want, r.Got, hex.EncodeToString(r.Sent), r.SentLen,
+		hex.EncodeToString(r.Received), r.ReceivedLen, tcp{r.TCP.By, millis(r.TCP.After), r.TCP.Reset}, millis(r.Elapsed)})
+}
+
+// millis is d in milliseconds, to the microsecond.
+func millis(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+
+// Report is the outcome of Run: the results in the order of Cases, and
+// how many have each verdict.
 type Report struct {
-	URL     string        `json:"url"`
-	Results []Result      `json:"cases"`
-	Pass    int           `json:"pass"`
-	Fail    int           `json:"fail"`
-	Warn    int           `json:"warn"`
-	Info    int           `json:"info"`
-	Elapsed time.Duration `json:"elapsed_ns"`
+	URL     string
+	Results []Result
+	Pass    int
+	Fail    int
+	Warn    int
+	Info    int
+	Elapsed time.Duration
 }
 
 // Err returns nil when no case failed, else one error per failed case,

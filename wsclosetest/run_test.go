@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/wsclose/wsclose/internal/echo"
 )
 
 // verdicts runs every case against url and returns the IDs of the cases
@@ -25,7 +26,7 @@ func verdicts(t *testing.T, url string, o *Options) (*Report, map[Verdict][]stri
 }
 
 func TestConforming(t *testing.T) {
-	r, m := verdicts(t, startServer(t, conforming), nil)
+	r, m := verdicts(t, echo.Start(t, echo.Conforming), nil)
 	for _, res := range r.Results {
 		if res.Verdict != Pass {
 			t.Logf("%s %s: %s", res.ID, res.Verdict, resultText(&res))
@@ -55,24 +56,24 @@ func TestDefects(t *testing.T) {
 		"body-125", "echo-reason", "after-close-data", "after-close-second-close", "tcp-close"} // every case with a valid Close, but the empty ones
 	tests := []struct {
 		name       string
-		d          defect
+		d          echo.Defect
 		fail, warn []string
 	}{
-		{"no echo", noEcho, sorted(append(slices.Clone(accepted), "7.3.1", "empty-close")), []string{"failure-close", "failure-code-utf8"}},
-		{"echo of a different code", echoOther, slices.DeleteFunc(slices.Clone(accepted), func(id string) bool { return id == "7.7.10" }), nil}, // 7.7.10 sends 3000
-		{"1-byte body accepted", acceptOneByte, []string{"7.3.2", "failure-close"}, nil},
-		{"1014 refused", refuse1014, []string{"code-1014"}, nil},
-		{"2999 accepted", accept2999, []string{"7.9.9"}, nil},
-		{"reason cut mid-character", cutReason, []string{"reason-123-2byte", "reason-123-3byte", "reason-123-4byte", "body-125"}, nil},
-		{"TCP left open", tcpOpen, []string{"tcp-close", "tcp-close-failure"}, nil},
-		{"data after its Close", dataAfterClose, []string{"7.1.2", "7.1.3", "7.1.4", "7.1.5", "after-close-data"}, nil},
-		{"a second Close", secondClose, []string{"after-close-second-close"}, nil},
-		{"1005 on the wire", send1005, []string{"7.3.1", "empty-close"}, nil},
+		{"no echo", echo.NoEcho, sorted(append(slices.Clone(accepted), "7.3.1", "empty-close")), []string{"failure-close", "failure-code-utf8"}},
+		{"echo of a different code", echo.EchoOther, slices.DeleteFunc(slices.Clone(accepted), func(id string) bool { return id == "7.7.10" }), nil}, // 7.7.10 sends 3000
+		{"1-byte body accepted", echo.AcceptOneByte, []string{"7.3.2", "failure-close"}, nil},
+		{"1014 refused", echo.Refuse1014, []string{"code-1014"}, nil},
+		{"2999 accepted", echo.Accept2999, []string{"7.9.9"}, nil},
+		{"reason cut mid-character", echo.CutReason, []string{"reason-123-2byte", "reason-123-3byte", "reason-123-4byte", "body-125"}, nil},
+		{"TCP left open", echo.TCPOpen, []string{"tcp-close", "tcp-close-failure"}, nil},
+		{"data after its Close", echo.DataAfterClose, []string{"7.1.2", "7.1.3", "7.1.4", "7.1.5", "after-close-data"}, nil},
+		{"a second Close", echo.SecondClose, []string{"after-close-second-close"}, nil},
+		{"1005 on the wire", echo.Send1005, []string{"7.3.1", "empty-close"}, nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			r, m := verdicts(t, startServer(t, tt.d), &Options{Timeout: time.Second})
+			r, m := verdicts(t, echo.Start(t, tt.d), &Options{Timeout: time.Second})
 			if diff := cmp.Diff(sorted(tt.fail), sorted(m[Fail])); diff != "" {
 				t.Errorf("failed cases mismatch (-want +got):\n%s", diff)
 			}
@@ -96,5 +97,5 @@ func sorted(ids []string) []string {
 
 // TestTestServerConforming is TestServer as a server's own test calls it.
 func TestTestServerConforming(t *testing.T) {
-	TestServer(t, startServer(t, conforming))
+	TestServer(t, echo.Start(t, echo.Conforming))
 }

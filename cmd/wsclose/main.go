@@ -56,10 +56,11 @@ type invocation struct {
 	truncate, lossy bool
 	role            wsclose.Role
 	pcap            string
+	probe           probeFlags
 }
 
 // commands are wsclose's subcommands, in the order the usage lists them.
-var commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdVersion}
+var commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdProbe, cmdVersion}
 
 // flagUsage is each flag's help line.
 var flagUsage = map[string]string{
@@ -68,6 +69,9 @@ var flagUsage = map[string]string{
 	"lossy":    "replace each ill-formed UTF-8 sequence in the reason with U+FFFD, and say so",
 	"role":     "the end that receives the bodies: client or server",
 	"pcap":     "read the Close frames of the TCP streams in a .pcap or .pcapng FILE",
+	"junit":    "probe: write JUnit XML for CI to FILE",
+	"only":     "probe: run only the cases named, IDs separated by commas",
+	"timeout":  "probe: bound each case (default 2s)",
 }
 
 // newFlagSet defines every flag of every command on one set, so that flags
@@ -79,6 +83,7 @@ func newFlagSet(inv *invocation) *flag.FlagSet {
 	fs.BoolVar(&inv.truncate, "truncate", false, flagUsage["truncate"])
 	fs.BoolVar(&inv.lossy, "lossy", false, flagUsage["lossy"])
 	fs.StringVar(&inv.pcap, "pcap", "", flagUsage["pcap"])
+	inv.probe.define(fs)
 	fs.BoolVar(&inv.help, "h", false, "")
 	fs.BoolVar(&inv.help, "help", false, "")
 	fs.Bool("version", false, "")

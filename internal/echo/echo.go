@@ -1,6 +1,11 @@
-package wsclosetest
+// Package echo is a WebSocket echo server built on wsclose's Handshake and
+// the project's wire layer, which closes as RFC 6455 asks, and into which a
+// test plants one defect at a time. The tests of wsclosetest and of the
+// wsclose command's probe run against it. It is for tests only.
+package echo
 
 import (
+	"encoding/binary"
 	"net"
 	"testing"
 	"unicode/utf8"
@@ -9,28 +14,28 @@ import (
 	"github.com/wsclose/wsclose/internal/wire"
 )
 
-// defect is one way a server breaks the closing handshake, planted in the
-// conforming test server.
-type defect int
+// Defect is one way a server breaks the closing handshake, planted in the
+// conforming server.
+type Defect int
 
+// The defects.
 const (
-	conforming     defect = iota
-	noEcho                // never answers a Close; closes TCP
-	echoOther             // answers every valid Close with 3000
-	acceptOneByte         // answers a 1-byte body with 1000
-	refuse1014            // fails the connection on 1014
-	accept2999            // echoes 2999
-	cutReason             // echoes the code and the reason without its last byte
-	tcpOpen               // never closes TCP itself
-	dataAfterClose        // sends a Text message after its Close
-	secondClose           // sends its Close twice
-	send1005              // answers an empty Close with 1005 on the wire
+	Conforming     Defect = iota
+	NoEcho                // never answers a Close; closes TCP
+	EchoOther             // answers every valid Close with 3000
+	AcceptOneByte         // answers a 1-byte body with 1000
+	Refuse1014            // fails the connection on 1014
+	Accept2999            // echoes 2999
+	CutReason             // echoes the code and the reason without its last byte
+	TCPOpen               // never closes TCP itself
+	DataAfterClose        // sends a Text message after its Close
+	SecondClose           // sends its Close twice
+	Send1005              // answers an empty Close with 1005 on the wire
 )
 
-// startServer runs an echo server on 127.0.0.1 built on wsclose's
-// Handshake and the wire layer, with the defect d planted, and returns
-// its ws:// URL.
-func startServer(t testing.TB, d defect) string {
+// Start runs the server on 127.0.0.1 with the defect d planted until the
+// test ends, and returns its ws:// URL.
+func Start(t testing.TB, d Defect) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -48,16 +53,16 @@ func startServer(t testing.TB, d defect) string {
 				if err != nil {
 					return
 				}
-				serveEcho(c, d)
+				Serve(c, d)
 			}()
 		}
 	}()
 	return "ws://" + ln.Addr().String() + "/"
 }
 
-// serveEcho echoes messages and answers Pings, and closes as wsclose's
+// Serve echoes messages and answers Pings on c, and closes as wsclose's
 // Handshake in the Server role says, except for the defect d.
-func serveEcho(c *wire.Conn, d defect) {
+func Serve(c *wire.Conn, d Defect) {
 	h := wsclose.NewHandshake(wsclose.Server)
 	var msg []byte
 	var msgOp byte
@@ -72,7 +77,7 @@ func serveEcho(c *wire.Conn, d defect) {
 	for {
 		f, err := c.ReadFrame()
 		if err != nil {
-			if d == tcpOpen {
+			if d == TCPOpen {
 				return
 			}
 			h.TransportClosed()
@@ -87,34 +92,37 @@ func serveEcho(c *wire.Conn, d defect) {
 			case wire.OpClose:
 				reply, err := h.Receive(f.Payload)
 				send := reply != nil
-				code := replyCode(f.Payload)
+				var code uint16
+				if len(f.Payload) >= 2 {
+					code = binary.BigEndian.Uint16(f.Payload)
+				}
 				switch {
-				case d == noEcho:
+				case d == NoEcho:
 					send = false
-				case d == acceptOneByte && len(f.Payload) == 1,
-					d == echoOther && err == nil && len(f.Payload) > 0:
-					reply, send = body(map[bool]uint16{true: 1000, false: 3000}[d == acceptOneByte], ""), true
-				case d == refuse1014 && code == 1014:
-					reply = body(1002, "")
-				case d == accept2999 && code == 2999:
-					reply = body(2999, "")
-				case d == cutReason && err == nil && len(f.Payload) > 2:
+				case d == AcceptOneByte && len(f.Payload) == 1,
+					d == EchoOther && err == nil && len(f.Payload) > 0:
+					reply, send = body(map[bool]uint16{true: 1000, false: 3000}[d == AcceptOneByte]), true
+				case d == Refuse1014 && code == 1014:
+					reply = body(1002)
+				case d == Accept2999 && code == 2999:
+					reply = body(2999)
+				case d == CutReason && err == nil && len(f.Payload) > 2:
 					reply = f.Payload[:len(f.Payload)-1]
-				case d == send1005 && len(f.Payload) == 0:
-					reply = body(1005, "")
+				case d == Send1005 && len(f.Payload) == 0:
+					reply = body(1005)
 				}
 				if send {
 					h.Send(reply) // records a valid body; one a defect made invalid is written all the same
 					answered = true
 					c.Send(wire.OpClose, reply)
-					if d == secondClose {
+					if d == SecondClose {
 						c.Send(wire.OpClose, reply)
 					}
-					if d == dataAfterClose {
+					if d == DataAfterClose {
 						c.Send(wire.OpText, []byte("late"))
 					}
 				}
-				if d == noEcho {
+				if d == NoEcho {
 					h.TransportClosed()
 				}
 			case wire.OpPing:
@@ -134,7 +142,7 @@ func serveEcho(c *wire.Conn, d defect) {
 			}
 		}
 		if h.CloseTransport() || h.State() == wsclose.StateClosed || answered {
-			if d == tcpOpen {
+			if d == TCPOpen {
 				continue // read on until the client closes
 			}
 			h.TransportClosed()
@@ -142,3 +150,6 @@ func serveEcho(c *wire.Conn, d defect) {
 		}
 	}
 }
+
+// body is a Close body of code alone.
+func body(code uint16) []byte { return binary.BigEndian.AppendUint16(nil, code) }
