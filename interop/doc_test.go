@@ -6,7 +6,8 @@
 // root module's go.mod, and it holds only tests. README.md gives the
 // results.
 //
-// A raw endpoint written from RFC 6455 (rawws_test.go) sees the exact
+// The raw endpoint is the project's wire layer, internal/wire, written
+// from RFC 6455 (rawws_test.go sets its time limits): it sees the exact
 // bytes a peer or an engine puts on the wire and sends bytes no library
 // would. The parts, each run from this folder (add -v to see the figures):
 //
@@ -14,6 +15,7 @@
 //	go test -run '^TestPeer(Sends|Receives)'      each peer closes and is closed, as server and as client
 //	go test -run TestDeviationTable               every conformance vector against each peer's server
 //	go test -run TestPeerHandshake                the closing handshake, wsclose.Handshake against each peer
+//	go test -run TestServerConformance            wsclosetest's cases against each peer's echo server and Node's ws
 //	go test -run '^TestBrowserClose$'             WebSocket.close(code, reason) in Chromium and Node
 //	go test -run TestBrowserCloseEvent            the close event in Chromium and Node against a raw server
 //	go test -run TestAllocations                  wsclose's allocation figures

@@ -49,9 +49,11 @@ package wsclosetest
 //     Expects a Close with 1000; whether the messages come back before it is the implementation's
 //     choice.
 //     Rule: Autobahn TestSuite 7.1.6 is informational: the order in which a server handles queued
-//     messages and the Close is its own; RFC 6455 §5.5.1: an endpoint that receives a Close frame
-//     and did not send one MUST send a Close frame in response, typically echoing the code;
-//     Autobahn TestSuite fails a reply with any code but 1000 or the one received.
+//     messages and the Close is its own, and a server that closes TCP with the message's tail
+//     unread resets it, which may discard its Close on the way; a Close it sends follows RFC 6455
+//     §5.5.1: an endpoint that receives a Close frame and did not send one MUST send a Close frame
+//     in response, typically echoing the code; Autobahn TestSuite fails a reply with any code but
+//     1000 or the one received.
 //   - 7.3.1: an empty Close.
 //     Sends a Close with an empty body (no code).
 //     Expects a Close, empty or with 1000.
@@ -430,7 +432,7 @@ package wsclosetest
 //     open (info).
 //   - failure-close: a Close frame when failing the connection.
 //     Sends a Close whose body is the 1 byte "a".
-//     Expects a Close with 1002 before TCP closes.
+//     Expects a Close with 1002 before TCP closes (an empty Close, or none, is a warn).
 //     Rule: RFC 6455 §7.1.7: an endpoint failing an established connection SHOULD send a Close
 //     frame with an appropriate code (1002, §7.4.1).
 //   - failure-code-utf8: the code for a reason that is not UTF-8.
@@ -458,10 +460,10 @@ package wsclosetest
 //   - tcp-close-failure: the server closes TCP after failing the connection.
 //     Sends a Close with the invalid code 1004, then waits without closing TCP.
 //     Expects a Close with 1002 (or none), then TCP closed by the server at once.
-//     Rule: RFC 6455 §7.1.7: an endpoint failing the connection MUST close it; §5.1: the server
-//     closes TCP, and RFC 6455 §5.5.1 and §7.1.1: after sending and receiving a Close, the server
-//     MUST close the underlying TCP connection immediately (the server closes first, so that it
-//     holds TIME_WAIT).
+//     Rule: RFC 6455 §7.1.7: an endpoint that fails the connection MUST close it, and MUST NOT
+//     wait for or process a responding Close; RFC 6455 §5.5.1 and §7.1.1: after sending and
+//     receiving a Close, the server MUST close the underlying TCP connection immediately (the
+//     server closes first, so that it holds TIME_WAIT).
 func Cases() []Case {
 	cs := make([]Case, len(cases))
 	for i, s := range cases {

@@ -64,8 +64,12 @@ type Result struct {
 	SentLen     int
 	Received    []byte
 	ReceivedLen int
-	TCP         TCPClose
-	Elapsed     time.Duration
+	// PeerClosed reports whether the peer sent a Close frame, and
+	// PeerCloseBody is the body of its first.
+	PeerClosed    bool
+	PeerCloseBody []byte
+	TCP           TCPClose
+	Elapsed       time.Duration
 }
 
 // MaxBytes is how many of the bytes sent and received a Result keeps.
@@ -91,13 +95,19 @@ type TCPClose struct {
 
 // MarshalJSON writes r as one JSON object: "id", "title", "verdict",
 // "rule", "want", "got", "sent" and "received" (hex, the first MaxBytes),
-// "sent_len", "received_len", "tcp" {"by", "after_ms", "reset"} and
+// "sent_len", "received_len", "peer_close" (the body of the peer's Close
+// in hex, null when it sent none), "tcp" {"by", "after_ms", "reset"} and
 // "elapsed_ms".
 func (r Result) MarshalJSON() ([]byte, error) {
 	type tcp struct {
 		By      string  `json:"by"`
 		AfterMS float64 `json:"after_ms"`
 		Reset   bool    `json:"reset"`
+	}
+	var peerClose *string
+	if r.PeerClosed {
+		h := hex.EncodeToString(r.PeerCloseBody)
+		peerClose = &h
 	}
 	return json.Marshal(struct {
 		ID          string  `json:"id"`
@@ -110,10 +120,11 @@ func (r Result) MarshalJSON() ([]byte, error) {
 		SentLen     int     `json:"sent_len"`
 		Received    string  `json:"received"`
 		ReceivedLen int     `json:"received_len"`
+		PeerClose   *string `json:"peer_close"`
 		TCP         tcp     `json:"tcp"`
 		ElapsedMS   float64 `json:"elapsed_ms"`
 	}{r.ID, r.Title, r.Verdict, r.Rule, r.Want, r.Got, hex.EncodeToString(r.Sent), r.SentLen,
-		hex.EncodeToString(r.Received), r.ReceivedLen, tcp{r.TCP.By, millis(r.TCP.After), r.TCP.Reset}, millis(r.Elapsed)})
+		hex.EncodeToString(r.Received), r.ReceivedLen, peerClose, tcp{r.TCP.By, millis(r.TCP.After), r.TCP.Reset}, millis(r.Elapsed)})
 }
 
 // millis is d in milliseconds, to the microsecond.
@@ -149,7 +160,9 @@ func (r *Report) Err() error {
 // and returns their results in the order of Cases. It returns an error and
 // no report when no case can run: a bad URL or Options, or a first
 // connection that fails with ErrUnreachable or ErrNoUpgrade. Cases run
-// concurrently, each on its own connection within its own deadline.
+// concurrently, each on its own connection within its own deadline; a
+// case whose server resets TCP before its Close is seen runs again (a
+// reset can discard the bytes before it), up to three times.
 func Run(ctx context.Context, url string, o *Options) (*Report, error) {
 	var opt Options
 	if o != nil {
@@ -222,24 +235,62 @@ func selectCases(only []string) ([]spec, error) {
 	return out, nil
 }
 
-// runCase runs one case on a connection of its own.
+// resetTries is how many times a case is run while the server resets TCP
+// before the probe sees its Close (see exchange).
+const resetTries = 3
+
+// runCase runs one case on a connection of its own. A server that closes
+// TCP with frames of the probe unread resets it, and the reset may discard
+// the server's Close before the probe reads it: such a case is run again,
+// up to resetTries times in all, within its deadline.
 func runCase(ctx context.Context, url string, s *spec, timeout time.Duration) Result {
 	start := time.Now()
 	res := Result{ID: s.ID, Title: s.Title, Rule: s.Rule, Want: s.Expects}
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	var o *observation
+	for try := 1; ; try++ {
+		var err error
+		if o, err = exchange(ctx, url, s); err != nil {
+			res.Verdict, res.Got = Fail, "no connection: "+strings.TrimPrefix(err.Error(), "wire: ")
+			res.Elapsed = time.Since(start)
+			return res
+		}
+		if try == resetTries || o.end != endReset || o.closeIndex() >= 0 || ctx.Err() != nil {
+			break
+		}
+	}
+	out := grade(s, o)
+	res.Verdict, res.Want, res.Got, res.Rule = out.verdict, out.want, out.got, out.rule
+	res.SentLen, res.Sent = len(o.sent), clip(o.sent)
+	for _, f := range o.frames {
+		res.ReceivedLen += len(f.Raw)
+		if len(res.Received) < MaxBytes {
+			res.Received = append(res.Received, f.Raw...)
+		}
+	}
+	res.Received = clip(res.Received)
+	if ci := o.closeIndex(); ci >= 0 {
+		res.PeerClosed, res.PeerCloseBody = true, o.frames[ci].Payload
+	}
+	res.TCP = tcpClose(o)
+	res.Elapsed = time.Since(start)
+	return res
+}
+
+// exchange connects, sends the case's frames and observes the server until
+// it closes TCP or ctx's deadline passes.
+func exchange(ctx context.Context, url string, s *spec) (*observation, error) {
 	c, err := wire.Dial(ctx, url)
 	if err != nil {
-		res.Verdict, res.Got = Fail, "no connection: "+strings.TrimPrefix(err.Error(), "wire: ")
-		res.Elapsed = time.Since(start)
-		return res
+		return nil, err
 	}
 	defer c.Close()
 	deadline, _ := ctx.Deadline()
 	c.SetDeadline(deadline)
 	c.MaxPayload = maxPayload
 
-	var o observation
+	o := new(observation)
 	for _, x := range s.send {
 		o.sent, _ = wire.AppendFrame(o.sent, x.h, x.payload)
 	}
@@ -249,7 +300,7 @@ func runCase(ctx context.Context, url string, s *spec, timeout time.Duration) Re
 		defer close(done)
 		c.Write(o.sent)
 	}()
-	observe(c, sent, &o, func() {
+	observe(c, sent, o, func() {
 		if s.checks&serverClosesTCP == 0 {
 			if t := time.Now().Add(closeGrace); t.Before(deadline) {
 				c.SetReadDeadline(t)
@@ -260,20 +311,7 @@ func runCase(ctx context.Context, url string, s *spec, timeout time.Duration) Re
 		c.Close()
 	}
 	<-done
-
-	out := grade(s, &o)
-	res.Verdict, res.Want, res.Got, res.Rule = out.verdict, out.want, out.got, out.rule
-	res.SentLen, res.Sent = len(o.sent), clip(o.sent)
-	for _, f := range o.frames {
-		res.ReceivedLen += len(f.Raw)
-		if len(res.Received) < MaxBytes {
-			res.Received = append(res.Received, f.Raw...)
-		}
-	}
-	res.Received = clip(res.Received)
-	res.TCP = tcpClose(&o)
-	res.Elapsed = time.Since(start)
-	return res
+	return o, nil
 }
 
 // clip returns the first MaxBytes of b.
