@@ -27,6 +27,7 @@ import (
 	coder "github.com/coder/websocket"
 	"github.com/gobwas/ws"
 	"github.com/gobwas/ws/wsutil"
+	"github.com/google/go-cmp/cmp"
 	gorilla "github.com/gorilla/websocket"
 	"github.com/lxzan/gws"
 
@@ -295,6 +296,28 @@ func TestServerConformance(t *testing.T) {
 		}
 	}
 	checkGenerated(t, "README.md", probeTableBegin, probeTableEnd, table.String())
+
+	// What was measured is what the case table records: every fail and
+	// warn of a peer is one of the case's Departures, and every Departure
+	// was measured.
+	type dep struct{ id, peer, verdict, saw string }
+	var measured, recorded []dep
+	for i, c := range wsclosetest.Cases() {
+		for _, p := range runs {
+			if r := &p.report.Results[i]; r.Verdict == wsclosetest.Fail || r.Verdict == wsclosetest.Warn {
+				measured = append(measured, dep{c.ID, p.name, string(r.Verdict), strings.Trim(strings.TrimPrefix(cell(r), "warn: "), "*✗ ")})
+			}
+		}
+		for _, d := range c.Departures {
+			recorded = append(recorded, dep{c.ID, d.Peer, string(d.Verdict), d.Saw})
+		}
+	}
+	less := func(a, b dep) int { return strings.Compare(a.id+a.peer, b.id+b.peer) }
+	slices.SortFunc(measured, less)
+	slices.SortFunc(recorded, less)
+	if diff := cmp.Diff(recorded, measured, cmp.AllowUnexported(dep{})); diff != "" {
+		t.Errorf("the peers' departures measured now are not wsclosetest's Case.Departures (wsclosetest/departures.go) (-recorded +measured):\n%s", diff)
+	}
 
 	// The deviation table sent the same bodies to the same libraries:
 	// their answers must be the same.

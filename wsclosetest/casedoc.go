@@ -5,6 +5,8 @@ package wsclosetest
 // Cases returns every case, in the order Run runs them and reports them:
 // Autobahn TestSuite's section 7 under its own IDs, then the cases Autobahn
 // lacks under IDs that are words. Each is sent on a connection of its own.
+// "Measured" lines are departures of real servers that the project's
+// interop tests measure and assert (Case.Departures).
 //
 //   - 7.1.1: a Text message, then a Close.
 //     Sends a Text message "Hello World!", then a Close with 1000.
@@ -101,6 +103,8 @@ package wsclosetest
 //     failed (a Close with 1002, or 1007 for a reason that is not UTF-8, §7.4.1, then TCP closed);
 //     Autobahn TestSuite fails any other code, and taking it as a valid Close takes what a sender
 //     MUST NOT send.
+//     Measured: coder/websocket v1.8.15: fail, close 1000: it echoes the reason that is not UTF-8
+//     back, in a Close a client must refuse.
 //   - 7.7.1: the valid code 1000.
 //     Sends a Close with 1000.
 //     Expects a Close with 1000 or 1000.
@@ -269,6 +273,7 @@ package wsclosetest
 //     6455 §7.1.7: a peer that breaks the protocol gets the connection failed (a Close with 1002,
 //     or 1007 for a reason that is not UTF-8, §7.4.1, then TCP closed); Autobahn TestSuite fails
 //     any other code, and taking it as a valid Close takes what a sender MUST NOT send.
+//     Measured: gobwas/ws v1.5.0: fail, close 5000: it echoes any code of 5000 and above.
 //   - 7.13.2: the code 65535, outside every range.
 //     Sends a Close with 65535.
 //     Expects the connection failed: a Close with 1002, or TCP closed.
@@ -277,24 +282,34 @@ package wsclosetest
 //     6455 §7.1.7: a peer that breaks the protocol gets the connection failed (a Close with 1002,
 //     or 1007 for a reason that is not UTF-8, §7.4.1, then TCP closed); Autobahn TestSuite fails
 //     any other code, and taking it as a valid Close takes what a sender MUST NOT send.
+//     Measured: gobwas/ws v1.5.0: fail, close 65535: it echoes any code of 5000 and above.
 //   - code-1012: the registered code 1012 (Service Restart).
 //     Sends a Close with 1012.
 //     Expects a Close with 1012 or 1000.
 //     Rule: IANA WebSocket Close Code Number Registry: 1012 (Service Restart) is registered for
 //     endpoints to send, so a receiver takes it as any valid code; RFC 6455 §5.5.1: the Close is
 //     answered; Autobahn TestSuite tests neither.
+//     Measured: gobwas/ws v1.5.0: fail, close 1002: CheckCloseFrameData refuses the 1000–2999
+//     codes it does not define.
 //   - code-1013: the registered code 1013 (Try Again Later).
 //     Sends a Close with 1013.
 //     Expects a Close with 1013 or 1000.
 //     Rule: IANA WebSocket Close Code Number Registry: 1013 (Try Again Later) is registered for
 //     endpoints to send, so a receiver takes it as any valid code; RFC 6455 §5.5.1: the Close is
 //     answered; Autobahn TestSuite tests neither.
+//     Measured: gobwas/ws v1.5.0: fail, close 1002: CheckCloseFrameData refuses the 1000–2999
+//     codes it does not define.
 //   - code-1014: the registered code 1014 (Bad Gateway).
 //     Sends a Close with 1014.
 //     Expects a Close with 1014 or 1000.
 //     Rule: IANA WebSocket Close Code Number Registry: 1014 (Bad Gateway) is registered for
 //     endpoints to send, so a receiver takes it as any valid code; RFC 6455 §5.5.1: the Close is
 //     answered; Autobahn TestSuite tests neither.
+//     Measured: gorilla/websocket v1.5.3: fail, close 1002: its list of valid received codes has no
+//     1014.
+//     Measured: gobwas/ws v1.5.0: fail, close 1002: CheckCloseFrameData refuses the 1000–2999
+//     codes it does not define.
+//     Measured: lxzan/gws v1.8.9: fail, close 1002: its list of valid codes ends at 1013.
 //   - code-1015: the code 1015 (TLS handshake), never on the wire.
 //     Sends a Close with 1015.
 //     Expects the connection failed: a Close with 1002, or TCP closed.
@@ -345,6 +360,8 @@ package wsclosetest
 //     (a Close with 1002, or 1007 for a reason that is not UTF-8, §7.4.1, then TCP closed);
 //     Autobahn TestSuite fails any other code, and taking it as a valid Close takes what a sender
 //     MUST NOT send.
+//     Measured: coder/websocket v1.8.15: fail, close 1000: it does not check the reason and echoes
+//     it back, in a Close a client must refuse.
 //   - reason-overlong: a reason with an overlong encoding.
 //     Sends a Close with 1000 and the reason "a" C0 AF "b" ("/" in 2 bytes).
 //     Expects the connection failed: a Close with 1007 or 1002, or TCP closed.
@@ -353,6 +370,8 @@ package wsclosetest
 //     Close with 1002, or 1007 for a reason that is not UTF-8, §7.4.1, then TCP closed); Autobahn
 //     TestSuite fails any other code, and taking it as a valid Close takes what a sender MUST NOT
 //     send.
+//     Measured: coder/websocket v1.8.15: fail, close 1000: it does not check the reason and echoes
+//     it back, in a Close a client must refuse.
 //   - reason-surrogate: a reason that is an encoded surrogate.
 //     Sends a Close with 1000 and the reason ED B0 80 (U+DC00 in 3 bytes).
 //     Expects the connection failed: a Close with 1007 or 1002, or TCP closed.
@@ -361,6 +380,8 @@ package wsclosetest
 //     (a Close with 1002, or 1007 for a reason that is not UTF-8, §7.4.1, then TCP closed);
 //     Autobahn TestSuite fails any other code, and taking it as a valid Close takes what a sender
 //     MUST NOT send.
+//     Measured: coder/websocket v1.8.15: fail, close 1000: it does not check the reason and echoes
+//     it back, in a Close a client must refuse.
 //   - reason-bom: a reason beginning with a byte order mark.
 //     Sends a Close with 1000 and the reason EF BB BF "bom".
 //     Expects a Close with 1000 (a reason, if echoed, keeps the BOM).
@@ -412,6 +433,8 @@ package wsclosetest
 //     connection failed (a Close with 1002, or 1007 for a reason that is not UTF-8, §7.4.1, then
 //     TCP closed); Autobahn TestSuite fails any other code, and taking it as a valid Close takes
 //     what a sender MUST NOT send.
+//     Measured: coder/websocket v1.8.15: fail, close 1011: it fails an unmasked client frame with
+//     1011, not 1002.
 //   - close-nonminimal: a Close whose length is not in the minimal form.
 //     Sends a Close with 1000, its 2-byte length written in the 16-bit form (7E 00 02).
 //     Expects the connection failed: a Close with 1002, or TCP closed.
@@ -420,6 +443,9 @@ package wsclosetest
 //     gets the connection failed (a Close with 1002, or 1007 for a reason that is not UTF-8,
 //     §7.4.1, then TCP closed); Autobahn TestSuite fails any other code, and taking it as a valid
 //     Close takes what a sender MUST NOT send.
+//     Measured: coder/websocket v1.8.15: fail, close 1000: it takes a length in a longer form than
+//     needed.
+//     Measured: gobwas/ws v1.5.0: fail, close 1000: it takes a length in a longer form than needed.
 //   - empty-close: the answer to an empty Close.
 //     Sends a Close with an empty body.
 //     Expects a Close: the echo is empty; 1000 is also allowed.
@@ -435,12 +461,16 @@ package wsclosetest
 //     Expects a Close with 1002 before TCP closes (an empty Close, or none, is a warn).
 //     Rule: RFC 6455 §7.1.7: an endpoint failing an established connection SHOULD send a Close
 //     frame with an appropriate code (1002, §7.4.1).
+//     Measured: gorilla/websocket v1.5.3: warn, close (empty): it reads a 1-byte body as no status
+//     and answers with an empty Close.
 //   - failure-code-utf8: the code for a reason that is not UTF-8.
 //     Sends a Close with 1000 and the reason "caf" C3.
 //     Expects a Close with 1007 (1002 is allowed).
 //     Rule: RFC 6455 §7.4.1: 1007 is for data inconsistent with the message type, §8.1: invalid
 //     UTF-8 fails the connection; Autobahn TestSuite 7.5.1 allows 1002 too (info); §7.1.7: a Close
 //     SHOULD be sent.
+//     Measured: coder/websocket v1.8.15: fail, close 1000: it does not check the reason and echoes
+//     it back, in a Close a client must refuse.
 //   - after-close-data: no data after the server's Close.
 //     Sends a Close with 1000, then a Text and a Binary message and a Ping.
 //     Expects a Close with 1000, then nothing.
@@ -464,6 +494,8 @@ package wsclosetest
 //     wait for or process a responding Close; RFC 6455 §5.5.1 and §7.1.1: after sending and
 //     receiving a Close, the server MUST close the underlying TCP connection immediately (the
 //     server closes first, so that it holds TIME_WAIT).
+//     Measured: coder/websocket v1.8.15: fail, close 1002, TCP left open: having failed the
+//     connection, it waits for a Close in answer before it closes TCP.
 func Cases() []Case {
 	cs := make([]Case, len(cases))
 	for i, s := range cases {

@@ -37,12 +37,17 @@ func caseDoc() string {
 	b.WriteString("package wsclosetest\n\n")
 	b.WriteString("// Cases returns every case, in the order Run runs them and reports them:\n")
 	b.WriteString("// Autobahn TestSuite's section 7 under its own IDs, then the cases Autobahn\n")
-	b.WriteString("// lacks under IDs that are words. Each is sent on a connection of its own.\n//\n")
+	b.WriteString("// lacks under IDs that are words. Each is sent on a connection of its own.\n")
+	b.WriteString("// \"Measured\" lines are departures of real servers that the project's\n")
+	b.WriteString("// interop tests measure and assert (Case.Departures).\n//\n")
 	for _, s := range cases {
 		b.WriteString("//   - " + s.ID + ": " + s.Title + ".\n")
 		wrap(&b, "Sends "+s.Sends+".")
 		wrap(&b, "Expects "+s.Expects+".")
 		wrap(&b, "Rule: "+s.Rule+".")
+		for _, d := range s.Departures {
+			wrap(&b, "Measured: "+d.Peer+": "+string(d.Verdict)+", "+d.Saw+": "+d.Why+".")
+		}
 	}
 	b.WriteString("func Cases() []Case {\n\tcs := make([]Case, len(cases))\n\tfor i, s := range cases {\n")
 	b.WriteString("\t\tcs[i] = s.Case\n\t\tcs[i].Departures = append([]Departure(nil), s.Departures...)\n\t}\n\treturn cs\n}\n")

@@ -304,6 +304,7 @@ func buildCases() []spec {
 	}...)
 	for i := range cs {
 		cs[i].Tests = Server
+		cs[i].Departures = departures[cs[i].ID]
 	}
 	return cs
 }
