@@ -156,7 +156,7 @@ func grade(s *spec, o *observation) outcome {
 	body := o.frames[ci].Payload
 	code, _, err := clientReceive(body)
 	if err != nil {
-		return fail(fmt.Sprintf("the server's Close body %x is one a client MUST fail the connection on: %s (RFC 6455 §5.5.1, §7.4.1; wsclose.ParsePayload)", body, errText(err)))
+		return fail(fmt.Sprintf("the server's Close body %x is one a client MUST fail the connection on: %s (RFC 6455 §5.5.1, §7.4.1; wsclose.ParsePayload)", body, wsclose.FailureReason(err)))
 	}
 	allowed := slices.Contains(e.codes, code) || len(body) == 0 && e.empty
 	if allowed && len(body) == 0 && !e.accept && s.checks&dropWarn != 0 {
@@ -286,7 +286,7 @@ func whyText(err error) string {
 	if errors.As(err, &v) {
 		return v.What
 	}
-	return errText(err)
+	return wsclose.FailureReason(err)
 }
 
 // codesText lists codes: "1002 or 1007".

@@ -2,7 +2,6 @@ package wsclosetest
 
 import (
 	"encoding/binary"
-	"strings"
 
 	"github.com/wsclose/wsclose"
 	"github.com/wsclose/wsclose/internal/wire"
@@ -75,9 +74,4 @@ func replyCode(body []byte) wsclose.Code {
 		return wsclose.StatusNoStatusReceived
 	}
 	return wsclose.Code(binary.BigEndian.Uint16(body))
-}
-
-// errText is the text of one of wsclose's errors without its prefix.
-func errText(err error) string {
-	return strings.TrimPrefix(err.Error(), "wsclose: ")
 }
