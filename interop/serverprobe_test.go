@@ -286,6 +286,7 @@ func TestServerConformance(t *testing.T) {
 		"**✗** marking a `fail`; `warn` is a SHOULD not followed, `info` what the standards leave open.\n\n", len(wsclosetest.Cases()))
 	for _, p := range runs {
 		fmt.Fprintf(&table, "- %s: %d pass, %d fail, %d warn, %d info.\n", p.name, p.report.Pass, p.report.Fail, p.report.Warn, p.report.Info)
+		t.Logf("%s: %d cases in %v", p.name, len(p.report.Results), p.report.Elapsed.Round(time.Millisecond))
 	}
 	table.WriteString("\nEvery fail, with the rule it breaks:\n\n")
 	for _, p := range runs {
