@@ -11,31 +11,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/wsclose/wsclose/internal/fixture"
 	"github.com/wsclose/wsclose/internal/wire"
 )
-
-// listen runs serve on every connection to a loopback listener and
-// returns its address.
-func listen(t *testing.T, serve func(net.Conn)) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				serve(c)
-			}()
-		}
-	}()
-	return ln.Addr().String()
-}
 
 // upgraded answers the opening handshake and then runs play.
 func upgraded(play func(c *wire.Conn)) func(net.Conn) {
@@ -52,16 +30,11 @@ func upgraded(play func(c *wire.Conn)) func(net.Conn) {
 // TestRunNoCase: a URL where no case can run is an error, told apart as
 // ErrUnreachable or ErrNoUpgrade, within the timeout.
 func TestRunNoCase(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := ln.Addr().String()
-	ln.Close()
+	closed := fixture.ClosedAddr(t)
 	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello")) }))
 	defer plain.Close()
-	silent := listen(t, func(c net.Conn) { c.Read(make([]byte, 1)); time.Sleep(3 * time.Second) })
-	garbage := listen(t, func(c net.Conn) { c.Write([]byte("\x00\xffgarbage\r\n\r\n")) })
+	silent := fixture.Serve(t, func(c net.Conn) { c.Read(make([]byte, 1)); time.Sleep(3 * time.Second) })
+	garbage := fixture.Serve(t, func(c net.Conn) { c.Write([]byte("\x00\xffgarbage\r\n\r\n")) })
 
 	tests := []struct {
 		name, url string
@@ -110,7 +83,7 @@ func TestRunBadServer(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			url := "ws://" + listen(t, upgraded(tt.play)) + "/"
+			url := "ws://" + fixture.Serve(t, upgraded(tt.play)) + "/"
 			start := time.Now()
 			r, err := Run(context.Background(), url, &Options{Timeout: 500 * time.Millisecond, Parallel: 32})
 			if err != nil {

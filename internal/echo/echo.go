@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/wsclose/wsclose"
+	"github.com/wsclose/wsclose/internal/fixture"
 	"github.com/wsclose/wsclose/internal/wire"
 )
 
@@ -36,28 +37,11 @@ const (
 // Start runs the server on 127.0.0.1 with the defect d planted until the
 // test ends, and returns its ws:// URL.
 func Start(t testing.TB, d Defect) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			conn, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer conn.Close()
-				c, err := wire.Accept(conn)
-				if err != nil {
-					return
-				}
-				Serve(c, d)
-			}()
+	return "ws://" + fixture.Serve(t, func(conn net.Conn) {
+		if c, err := wire.Accept(conn); err == nil {
+			Serve(c, d)
 		}
-	}()
-	return "ws://" + ln.Addr().String() + "/"
+	}) + "/"
 }
 
 // Serve echoes messages and answers Pings on c, and closes as wsclose's

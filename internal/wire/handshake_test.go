@@ -10,6 +10,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/wsclose/wsclose/internal/fixture"
 )
 
 // The RFC 6455 §1.3 example: the key and the accept value it gives.
@@ -59,29 +61,10 @@ func TestDialUpgrade(t *testing.T) {
 }
 
 func TestDialErrors(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closedAddr := ln.Addr().String()
-	ln.Close()
-
+	closedAddr := fixture.ClosedAddr(t)
 	plain := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello")) }))
 	defer plain.Close()
-	silent, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer silent.Close()
-	go func() {
-		for {
-			c, err := silent.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
+	silent := fixture.Serve(t, func(c net.Conn) { c.Read(make([]byte, 1)); time.Sleep(3 * time.Second) })
 	garbage := serveBytes(t, "\x00\x01garbage\r\n\r\n")
 	badAccept := serveBytes(t, "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: x\r\n\r\n")
 
@@ -91,7 +74,7 @@ func TestDialErrors(t *testing.T) {
 	}{
 		{"ws://" + closedAddr + "/", ErrUnreachable},
 		{"ws" + strings.TrimPrefix(plain.URL, "http") + "/", ErrNoUpgrade},
-		{"ws://" + silent.Addr().String() + "/", ErrNoUpgrade},
+		{"ws://" + silent + "/", ErrNoUpgrade},
 		{"ws://" + garbage + "/", ErrNoUpgrade},
 		{"ws://" + badAccept + "/", ErrNoUpgrade},
 	}
@@ -116,22 +99,7 @@ func TestDialErrors(t *testing.T) {
 
 // serveBytes listens on loopback and answers every connection with s.
 func serveBytes(t *testing.T, s string) string {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Write([]byte(s))
-			c.Close()
-		}
-	}()
-	return ln.Addr().String()
+	return fixture.Serve(t, func(c net.Conn) { c.Write([]byte(s)) })
 }
 
 func TestAccept(t *testing.T) {
