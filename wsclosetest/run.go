@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -183,7 +182,7 @@ func Run(ctx context.Context, url string, o *Options) (*Report, error) {
 	c, err := wire.Dial(dctx, url)
 	cancel()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("wsclosetest: %w", err)
 	}
 	c.Close()
 
@@ -252,7 +251,7 @@ func runCase(ctx context.Context, url string, s *spec, timeout time.Duration) Re
 	for try := 1; ; try++ {
 		var err error
 		if o, err = exchange(ctx, url, s); err != nil {
-			res.Verdict, res.Got = Fail, "no connection: "+strings.TrimPrefix(err.Error(), "wire: ")
+			res.Verdict, res.Got = Fail, "no connection: "+err.Error()
 			res.Elapsed = time.Since(start)
 			return res
 		}

@@ -56,9 +56,9 @@ func runProbe(url, only string, timeout time.Duration, junit string) (result, er
 	r, err := wsclosetest.Run(context.Background(), url, opt)
 	switch {
 	case errors.Is(err, wsclosetest.ErrUnreachable), errors.Is(err, wsclosetest.ErrNoUpgrade):
-		return nil, newFailure(exitDown, -1, "%s", strings.TrimPrefix(err.Error(), "wire: "))
+		return nil, newFailure(exitDown, -1, "%s", strings.TrimPrefix(err.Error(), "wsclosetest: "))
 	case err != nil:
-		return nil, usageError(strings.TrimPrefix(err.Error(), "wire: "))
+		return nil, usageError(strings.TrimPrefix(err.Error(), "wsclosetest: "))
 	}
 	res := &probeResult{URL: r.URL, Cases: r.Results, Pass: r.Pass, Fail: r.Fail, Warn: r.Warn, Info: r.Info,
 		ElapsedMS: float64(r.Elapsed.Microseconds()) / 1000}

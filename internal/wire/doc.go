@@ -10,6 +10,9 @@
 // It judges headers (Header.Check, Header.CheckMask) but not Close bodies:
 // those are wsclose's.
 //
+// Its error texts carry no package prefix: the packages that hand them to
+// users (wsclosetest) add their own.
+//
 // The probe of package wsclosetest, the wsclose command's frame decoder
 // and the interop tests' raw endpoint all use it.
 package wire

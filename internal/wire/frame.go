@@ -89,7 +89,7 @@ func (h Header) Size() int {
 
 // ErrLengthForm reports a Header whose Ext cannot hold its Length, or is
 // not 0, 2 or 8.
-var ErrLengthForm = errors.New("wire: the length does not fit the length form")
+var ErrLengthForm = errors.New("the length does not fit the length form")
 
 // AppendHeader appends the header h to dst. Only the length's form is
 // checked: h.Ext must be 0, 2 or 8 and hold h.Length (0–125 in 7 bits,
@@ -147,7 +147,7 @@ func Mask(key [4]byte, p []byte) {
 }
 
 // ErrShortHeader reports input that ends inside a frame header.
-var ErrShortHeader = errors.New("wire: the frame header is cut short")
+var ErrShortHeader = errors.New("the frame header is cut short")
 
 // ShortHeaderError is input that ends inside a frame header: Part is what
 // is missing.
@@ -159,7 +159,7 @@ type ShortHeaderError struct {
 }
 
 func (e *ShortHeaderError) Error() string {
-	return "wire: the frame header is cut short: " + e.Part + " is missing"
+	return "the frame header is cut short: " + e.Part + " is missing"
 }
 
 func (e *ShortHeaderError) Unwrap() error { return ErrShortHeader }
@@ -210,7 +210,7 @@ type Violation struct {
 	Rule string
 }
 
-func (v *Violation) Error() string { return "wire: " + v.What + ": " + v.Rule }
+func (v *Violation) Error() string { return "" + v.What + ": " + v.Rule }
 
 // Check judges a header as a receiver must when no extension was
 // negotiated, and returns the first rule it breaks, in this order, or nil:
@@ -280,7 +280,7 @@ type Frame struct {
 
 // ErrTooLarge reports a frame whose stated length is over the reader's
 // limit; nothing of that size is allocated.
-var ErrTooLarge = errors.New("wire: frame too large")
+var ErrTooLarge = errors.New("frame too large")
 
 // LengthError is a frame header stating a payload longer than the limit.
 type LengthError struct {
@@ -289,7 +289,7 @@ type LengthError struct {
 }
 
 func (e *LengthError) Error() string {
-	return fmt.Sprintf("wire: frame of %d bytes, over the limit of %d", e.Length, e.Max)
+	return fmt.Sprintf("frame of %d bytes, over the limit of %d", e.Length, e.Max)
 }
 
 func (e *LengthError) Unwrap() error { return ErrTooLarge }

@@ -27,11 +27,11 @@ func AcceptKey(key string) string {
 
 // ErrUnreachable reports that no TCP (or TLS) connection to the server
 // could be opened.
-var ErrUnreachable = errors.New("wire: server unreachable")
+var ErrUnreachable = errors.New("server unreachable")
 
 // ErrNoUpgrade reports a server that answered the opening handshake with
 // something other than a WebSocket upgrade.
-var ErrNoUpgrade = errors.New("wire: no WebSocket upgrade")
+var ErrNoUpgrade = errors.New("no WebSocket upgrade")
 
 // UpgradeError is an answer to the client's opening handshake that is not
 // the one RFC 6455 §4.1 requires of a server accepting it: the status line
@@ -43,9 +43,9 @@ type UpgradeError struct {
 
 func (e *UpgradeError) Error() string {
 	if e.Status == "" {
-		return "wire: no WebSocket upgrade: " + e.What
+		return "no WebSocket upgrade: " + e.What
 	}
-	return "wire: no WebSocket upgrade: " + e.Status + ": " + e.What
+	return "no WebSocket upgrade: " + e.Status + ": " + e.What
 }
 
 func (e *UpgradeError) Unwrap() error { return ErrNoUpgrade }
@@ -58,7 +58,7 @@ func (e *UpgradeError) Unwrap() error { return ErrNoUpgrade }
 func Dial(ctx context.Context, rawURL string) (*Conn, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("wire: %w", err)
+		return nil, err
 	}
 	port := ""
 	switch u.Scheme {
@@ -67,10 +67,10 @@ func Dial(ctx context.Context, rawURL string) (*Conn, error) {
 	case "wss", "https":
 		port = "443"
 	default:
-		return nil, fmt.Errorf("wire: URL scheme %q, want ws or wss", u.Scheme)
+		return nil, fmt.Errorf("URL scheme %q, want ws or wss", u.Scheme)
 	}
 	if u.Host == "" {
-		return nil, fmt.Errorf("wire: URL %q has no host", rawURL)
+		return nil, fmt.Errorf("URL %q has no host", rawURL)
 	}
 	addr := u.Host
 	if u.Port() == "" {
@@ -163,7 +163,7 @@ func headerHasToken(h http.Header, name, token string) bool {
 
 // ErrNotWebSocket reports an HTTP request that does not ask to upgrade to
 // a WebSocket.
-var ErrNotWebSocket = errors.New("wire: not a WebSocket handshake")
+var ErrNotWebSocket = errors.New("not a WebSocket handshake")
 
 // HandshakeKey returns the Sec-WebSocket-Key of a client's opening
 // handshake (RFC 6455 §4.2.1), or ErrNotWebSocket when r does not ask to
