@@ -50,8 +50,9 @@ func (e *UpgradeError) Error() string {
 
 func (e *UpgradeError) Unwrap() error { return ErrNoUpgrade }
 
-// Dial opens a WebSocket connection to a ws:// or wss:// URL and does the
-// client's half of the opening handshake (RFC 6455 §4.1), offering no
+// Dial opens a WebSocket connection to a ws:// or wss:// URL (http:// and
+// https:// are taken as the same) and does the client's half of the opening
+// handshake (RFC 6455 §4.1), offering no
 // subprotocol and no extension. The context bounds the dial and the
 // handshake. Errors wrap ErrUnreachable (no connection) or ErrNoUpgrade
 // (the server answered, but not with a valid upgrade).
