@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -82,15 +83,11 @@ func (in *input) closeBody() (f *frameInfo, body []byte, bodyStart int, ferr *fr
 
 // describe says how the bytes were read, for decode's "input" line.
 func (in *input) describe() string {
-	switch in.form {
-	case "empty":
+	if in.form == "empty" {
 		return `the word "empty": the empty body`
-	case "hex dump":
-		return byteCount(len(in.data)) + ", from a hex dump (offset and ASCII columns skipped)"
-	case "frame":
-		return byteCount(len(in.data)) + ", a Close frame in the capture"
 	}
-	return byteCount(len(in.data)) + " of " + in.form
+	return byteCount(len(in.data)) + map[string]string{"hex": " of hex", "base64": " of base64", "frame": ", a Close frame in the capture",
+		"hex dump": ", from a hex dump (offset and ASCII columns skipped)"}[in.form]
 }
 
 // at returns where in the text byte i of the payload was written (-1 when
@@ -136,12 +133,10 @@ func readBytes(text string) (*input, error) {
 		return in, in.stepOverPacket()
 	}
 	compact := strings.Join(strings.Fields(text), "")
-	nonHex := len(compact) - len(strings.Map(func(r rune) rune {
-		if hexRun(string(r)) == 1 {
-			return r
-		}
-		return -1
-	}, compact))
+	nonHex := 0 // bytes that are no hex digit
+	for i := range len(compact) {
+		nonHex += 1 - hexRun(compact[i:i+1])
+	}
 	mixedCase := strings.ToLower(compact) != compact && strings.ToUpper(compact) != compact
 	if strings.ContainsAny(compact, "+/=") || mixedCase && 4*nonHex > len(compact) {
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
@@ -196,7 +191,7 @@ func parseHex(text string) (*input, error) {
 			if err != nil {
 				return nil, err
 			}
-			odd = cmpOr(odd, lineOdd)
+			odd = cmp.Or(odd, lineOdd)
 		}
 		base += len(raw)
 	}
@@ -204,13 +199,6 @@ func parseHex(text string) (*input, error) {
 		return nil, odd
 	}
 	return in, nil
-}
-
-func cmpOr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
 }
 
 // hexLine reads one line of plain hex, 0x and \x forms included, whose
@@ -234,7 +222,7 @@ func (in *input) hexLine(line string, base int) (odd, err error) {
 			return nil, in.notHex(base + j)
 		}
 		if (j-i)%2 == 1 {
-			odd = cmpOr(odd, unreadableAt(base+i, "odd number of hex digits (%d) at offset %d in %s", j-i, base+i, excerpt(in.text)))
+			odd = cmp.Or(odd, unreadableAt(base+i, "odd number of hex digits (%d) at offset %d in %s", j-i, base+i, excerpt(in.text)))
 		} else {
 			in.add(line[i:j], base+i)
 		}
@@ -299,41 +287,33 @@ func (in *input) dumpLine(line string, base int) (bool, error) {
 		return true, nil // the last line of hexdump -C, the offset at the end
 	}
 	colon := n < len(line) && line[n] == ':'
-	rest := n
+	i := n
 	if colon {
-		rest++
+		i++
 	} else if !strings.HasPrefix(line[n:], "  ") && !strings.HasPrefix(line[n:], "\t") {
 		return false, nil // one space: plain hex, such as "0000 03e8"
 	}
 	// The hex columns: groups of 2 to 8 digits, each followed by spaces;
 	// the ASCII column is what follows the groups read so far.
-	var digits, at []int
-	for i := rest; ; {
-		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-			i++
-		}
+	var row input
+	for {
+		i = len(line) - len(strings.TrimLeft(line[i:], " \t"))
 		j := i + hexRun(line[i:])
 		if j == i || (j-i)%2 == 1 || j-i > 8 || j < len(line) && line[j] != ' ' && line[j] != '\t' {
 			return false, nil
 		}
-		for d := i; d < j; d += 2 {
-			digits, at = append(digits, d), append(at, base+d)
+		row.add(line[i:j], base+i)
+		if asciiColumn(line[j:], row.data) || colon && strings.TrimSpace(line[j:]) == "" {
+			break
 		}
-		b := make([]byte, len(digits))
-		for k, d := range digits {
-			hex.Decode(b[k:k+1], []byte(line[d:d+2]))
-		}
-		if !asciiColumn(line[j:], b) && !(colon && strings.TrimSpace(line[j:]) == "") {
-			i = j
-			continue
-		}
-		if in.next >= 0 && off != uint64(in.next) {
-			return false, unreadableAt(base, "the hex dump goes from offset %x to %x at input offset %d: lines are missing", in.next, off, base)
-		}
-		in.data, in.offset = append(in.data, b...), append(in.offset, at...)
-		in.form, in.next = "hex dump", int(off)+len(b)
-		return true, nil
+		i = j
 	}
+	if in.next >= 0 && off != uint64(in.next) {
+		return false, unreadableAt(base, "the hex dump goes from offset %x to %x at input offset %d: lines are missing", in.next, off, base)
+	}
+	in.data, in.offset = append(in.data, row.data...), append(in.offset, row.offset...)
+	in.form, in.next = "hex dump", int(off)+len(row.data)
+	return true, nil
 }
 
 // asciiColumn reports whether tail, the rest of a dump line after some hex
@@ -342,34 +322,24 @@ func (in *input) dumpLine(line string, base int) (bool, error) {
 // "|" bars (hexdump -C), and spaces at its end may have been lost in
 // copying.
 func asciiColumn(tail string, b []byte) bool {
+	col := make([]byte, len(b))
+	for i, c := range b {
+		col[i] = '.'
+		if c >= 0x20 && c <= 0x7e {
+			col[i] = c
+		}
+	}
 	if t, ok := strings.CutSuffix(tail, "|"); ok && len(t) > len(b) && t[len(t)-len(b)-1] == '|' {
-		gap, col := t[:len(t)-len(b)-1], t[len(t)-len(b):]
-		return gap != "" && strings.TrimLeft(gap, " \t") == "" && asciiMatches(col, b)
+		gap := t[:len(t)-len(b)-1]
+		return gap != "" && strings.TrimLeft(gap, " \t") == "" && strings.HasSuffix(t, string(col))
 	}
 	// The column is the last n characters of tail, n = len(b) less the
 	// spaces lost at its end, and all before it is the gap.
 	visible := len(strings.TrimLeft(tail, " \t"))
-	for lost := 0; lost < len(b); lost++ {
-		if lost > 0 && b[len(b)-lost] != ' ' {
-			break
-		}
-		n := len(b) - lost
-		if n >= visible && n < len(tail) && asciiMatches(tail[len(tail)-n:], b[:n]) {
+	for n := len(col); n > 0 && (n == len(col) || col[n] == ' '); n-- {
+		if n >= visible && n < len(tail) && strings.HasSuffix(tail, string(col[:n])) {
 			return true
 		}
 	}
 	return false
-}
-
-func asciiMatches(col string, b []byte) bool {
-	for i := range b {
-		want := byte('.')
-		if b[i] >= 0x20 && b[i] <= 0x7e {
-			want = b[i]
-		}
-		if col[i] != want {
-			return false
-		}
-	}
-	return true
 }
