@@ -198,7 +198,7 @@ func runDecodePcap(inv *invocation) (result, error) {
 		return nil, err
 	}
 	streams := c.streams()
-	res := &pcapResult{Capture: fmt.Sprintf("%s, %d packets, %d TCP streams (one each way per connection)", c.format, c.packets, len(streams)), Frames: []pcapFrame{}}
+	res := &pcapResult{Capture: fmt.Sprintf("%s, %d packets, %d TCP streams (one each way per connection)", c.format, len(c.packets), len(streams)), Frames: []pcapFrame{}}
 	refused, gaps := 0, 0
 	for _, st := range streams {
 		gaps += btoi(st.gap)
