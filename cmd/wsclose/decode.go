@@ -123,18 +123,17 @@ func bodyProblem(body []byte, err error) (at int, what, rule string) {
 	case errors.Is(err, wsclose.ErrLoneSurrogate):
 		what, rule = fmt.Sprintf("a lone surrogate (% X) in the reason", tail[:min(3, len(tail))]), "UTF-8 has no surrogates, and the reason MUST be UTF-8 (RFC 3629 §3, RFC 6455 §5.5.1, §8.1)"
 	case !utf8.FullRune(tail):
-		what, rule = fmt.Sprintf("a reason cut mid-character (%s of a %d-byte sequence)", byteCount(len(tail)), 2+btoi(tail[0] >= 0xE0)+btoi(tail[0] >= 0xF0)), "the reason MUST be UTF-8 (RFC 6455 §5.5.1, §8.1); a sender cut it by bytes, not characters"
+		seq := 4 // the length of the sequence that tail[0] starts
+		if tail[0] < 0xE0 {
+			seq = 2
+		} else if tail[0] < 0xF0 {
+			seq = 3
+		}
+		what, rule = fmt.Sprintf("a reason cut mid-character (%s of a %d-byte sequence)", byteCount(len(tail)), seq), "the reason MUST be UTF-8 (RFC 6455 §5.5.1, §8.1); a sender cut it by bytes, not characters"
 	default:
 		what, rule = fmt.Sprintf("byte %02X in the reason", tail[0]), "the reason MUST be UTF-8, and this byte starts no UTF-8 sequence here (RFC 6455 §5.5.1, §8.1)"
 	}
 	return 2 + re.Offset, what, rule
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func (r *decodeResult) rows() [][]string {
@@ -201,12 +200,14 @@ func runDecodePcap(inv *invocation) (result, error) {
 	res := &pcapResult{Capture: fmt.Sprintf("%s, %d packets, %d TCP streams (one each way per connection)", c.format, len(c.packets), len(streams)), Frames: []pcapFrame{}}
 	refused, gaps := 0, 0
 	for _, st := range streams {
-		gaps += btoi(st.gap)
+		if st.gap {
+			gaps++
+		}
 		for _, frame := range st.closeFrames() {
 			d, err := decideDecode(&input{data: frame, form: "frame"})
 			if err != nil {
 				refused++
-				d.setStatus(status{Error: ptr(err.Error()), Exit: exitOf(err)})
+				d.setStatus(asFailure(err).status())
 			}
 			f := pcapFrame{decodeResult: d, Stream: st.src.String() + " → " + st.dst.String()}
 			if st.direction != "" {
@@ -222,15 +223,6 @@ func runDecodePcap(inv *invocation) (result, error) {
 		return res, &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf("%d of the %d Close frames refused", refused, len(res.Frames))}
 	}
 	return res, nil
-}
-
-// exitOf is the exit status err causes.
-func exitOf(err error) int {
-	var f *failure
-	if errors.As(err, &f) {
-		return f.exit
-	}
-	return exitRule
 }
 
 func (r *pcapResult) rows() [][]string {
