@@ -70,43 +70,40 @@ func runCheck(inv *invocation) (result, error) {
 			res.reasonNote = "; each lone surrogate became U+FFFD, as Web IDL's USVString conversion does"
 		}
 	}
-	res.Call = callText(literal, hasCode, args, units)
-
-	switch {
+	// The call as a script would write it: the code as typed, and the
+	// reason as a JavaScript string literal, cut after 40 code units.
+	switch res.Call = "close()"; {
+	case len(args) == 2:
+		res.Call = "close(" + literal + ", " + jsQuote(units) + ")"
 	case hasCode:
-		c := wsclose.ClampCode(code)
-		n := int(c)
-		res.Code = &n
+		res.Call = "close(" + literal + ")"
+	}
+
+	switch c := wsclose.ClampCode(code); {
+	case hasCode:
+		res.Code = ptr(int(c))
 		if math.IsNaN(code) {
 			res.codeNote = ", from NaN: Web IDL [Clamp] converts NaN to 0"
 		} else if code != float64(c) {
 			res.codeNote = fmt.Sprintf(", from %s: Web IDL [Clamp] clamps to 0–65535 and rounds half to even", literal)
 		}
 	case len(units) > 0:
-		n := 1000
-		res.Code = &n
+		res.Code = ptr(1000)
 		res.codeNote = ": close() with a reason and no code sends 1000 (WHATWG close(), whatwg/websockets PR #48)"
 	}
 
 	body, err := wsclose.AppendScriptClose(nil, code, hasCode, units)
-	if err != nil {
-		res.Exception = ptr(wsclose.DOMExceptionName(err))
-		switch {
-		case errors.Is(err, wsclose.ErrInvalidCode):
-			res.why = fmt.Sprintf("close() takes only 1000 or 3000–4999, not %d (WHATWG WebSockets Standard, close() step 1)", *res.Code)
-		default: // ErrReasonTooLong: AppendScriptClose returns no other error
-			res.why = fmt.Sprintf("the reason is %s of UTF-8; close() takes at most 123 (WHATWG WebSockets Standard, close() step 2)", byteCount(res.ReasonBytes))
-		}
-		return res, &failure{
-			exit:   exitRule,
-			offset: -1,
-			msg:    fmt.Sprintf("%s throws %s: %s", res.Call, *res.Exception, res.why),
-			brief:  fmt.Sprintf("%s throws %s", res.Call, *res.Exception),
-		}
+	if err == nil {
+		res.Hex = ptr(hex.EncodeToString(body))
+		return res, nil
 	}
-	h := hex.EncodeToString(body)
-	res.Hex = &h
-	return res, nil
+	res.Exception = ptr(wsclose.DOMExceptionName(err))
+	res.why = fmt.Sprintf("the reason is %s of UTF-8; close() takes at most 123 (WHATWG WebSockets Standard, close() step 2)", byteCount(res.ReasonBytes))
+	if errors.Is(err, wsclose.ErrInvalidCode) { // or else ErrReasonTooLong: AppendScriptClose returns no other error
+		res.why = fmt.Sprintf("close() takes only 1000 or 3000–4999, not %d (WHATWG WebSockets Standard, close() step 1)", *res.Code)
+	}
+	return res, &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf("%s throws %s: %s", res.Call, *res.Exception, res.why),
+		brief: fmt.Sprintf("%s throws %s", res.Call, *res.Exception)}
 }
 
 func (r *checkResult) rows() [][]string {
@@ -131,18 +128,6 @@ func (r *checkResult) rows() [][]string {
 		fields = append(fields, []string{"why", r.why})
 	}
 	return fields
-}
-
-// callText writes the call as a script would: the code as typed, and the
-// reason as a JavaScript string literal, cut after 40 code units.
-func callText(literal string, hasCode bool, args []string, units []uint16) string {
-	switch {
-	case len(args) == 2:
-		return "close(" + literal + ", " + jsQuote(units) + ")"
-	case hasCode:
-		return "close(" + literal + ")"
-	}
-	return "close()"
 }
 
 // jsQuote writes a JavaScript string literal for units: printable text as
@@ -228,12 +213,8 @@ func parseReason(s string) ([]uint16, error) {
 	return units, nil
 }
 
-// isNumberLiteral reports whether s is a JavaScript number as check takes
-// it, so that the flag parser leaves -1 or -Infinity alone.
-func isNumberLiteral(s string) bool { return jsNumber.MatchString(s) }
-
 // jsNumber matches the JavaScript numeric literals (ECMA-262 §12.9.3) that
-// check takes, with an optional sign as the unary operators give it:
+// check takes (and that the flag parser leaves alone, such as -1), with an optional sign as the unary operators give it:
 // decimal with fraction and exponent, 0x hex, 0o octal and 0b binary
 // integers, and the names Infinity and NaN. Numeric separators and legacy
 // octal (010) are not taken.

@@ -200,7 +200,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			positional = append(positional, args[i+1:]...)
 			break
 		}
-		if len(a) < 2 || a[0] != '-' || isNumberLiteral(a) {
+		if len(a) < 2 || a[0] != '-' || jsNumber.MatchString(a) {
 			positional = append(positional, a)
 			continue
 		}
