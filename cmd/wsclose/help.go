@@ -63,9 +63,10 @@ func helpText(c *command) string {
 		fmt.Fprintf(&b, ", %q", f)
 	}
 	b.WriteString(`, "error", "offset", "exit"}` + "\n\nFlags:\n")
+	fs := newFlagSet(new(invocation))
 	for _, f := range append([]string{"json"}, c.flags...) {
 		name := "--" + f + map[string]string{"role": " ROLE", "pcap": " FILE"}[f]
-		fmt.Fprintf(&b, "  %-16s %s\n", name, flagUsage[f])
+		fmt.Fprintf(&b, "  %-16s %s\n", name, fs.Lookup(f).Usage)
 	}
 	b.WriteString("\n" + commonHelp)
 	return b.String()

@@ -61,29 +61,21 @@ type invocation struct {
 // commands are wsclose's subcommands, in the order the usage lists them.
 var commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdVersion}
 
-// flagUsage is each flag's help line.
-var flagUsage = map[string]string{
-	"json":     "print one JSON object for scripts",
-	"truncate": "cut a reason over 123 bytes at a character boundary (never repairs)",
-	"lossy":    "replace each ill-formed UTF-8 sequence in the reason with U+FFFD, and say so",
-	"role":     "the end that receives the bodies: client or server",
-	"pcap":     "read the Close frames of the TCP streams in a .pcap or .pcapng FILE",
-}
-
 // newFlagSet defines every flag of every command on one set, so that flags
 // are parsed one way and may stand anywhere, before the command included.
+// Each usage is the flag's line in the help.
 func newFlagSet(inv *invocation) *flag.FlagSet {
 	fs := flag.NewFlagSet("wsclose", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.BoolVar(&inv.json, "json", false, flagUsage["json"])
-	fs.BoolVar(&inv.truncate, "truncate", false, flagUsage["truncate"])
-	fs.BoolVar(&inv.lossy, "lossy", false, flagUsage["lossy"])
-	fs.StringVar(&inv.pcap, "pcap", "", flagUsage["pcap"])
+	fs.BoolVar(&inv.json, "json", false, "print one JSON object for scripts")
+	fs.BoolVar(&inv.truncate, "truncate", false, "cut a reason over 123 bytes at a character boundary (never repairs)")
+	fs.BoolVar(&inv.lossy, "lossy", false, "replace each ill-formed UTF-8 sequence in the reason with U+FFFD, and say so")
+	fs.StringVar(&inv.pcap, "pcap", "", "read the Close frames of the TCP streams in a .pcap or .pcapng FILE")
 	fs.BoolVar(&inv.help, "h", false, "")
 	fs.BoolVar(&inv.help, "help", false, "")
 	fs.Bool("version", false, "")
 	inv.role = wsclose.Client
-	fs.Func("role", flagUsage["role"], func(s string) error {
+	fs.Func("role", "the end that receives the bodies: client or server", func(s string) error {
 		switch s {
 		case "client":
 			inv.role = wsclose.Client
@@ -195,24 +187,18 @@ func isTerminal(r io.Reader) bool {
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var flags, positional []string
 	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			positional = append(positional, args[i+1:]...)
-			break
-		}
-		if len(a) < 2 || a[0] != '-' || jsNumber.MatchString(a) {
+		switch a := args[i]; {
+		case a == "--":
+			positional, i = append(positional, args[i+1:]...), len(args)
+		case len(a) < 2 || a[0] != '-' || jsNumber.MatchString(a):
 			positional = append(positional, a)
-			continue
-		}
-		flags = append(flags, a)
-		name := strings.TrimLeft(a, "-")
-		if strings.Contains(name, "=") {
-			continue
-		}
-		if f := fs.Lookup(name); f != nil && i+1 < len(args) {
-			if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool {
-				i++
-				flags = append(flags, args[i])
+		default:
+			flags = append(flags, a)
+			if f := fs.Lookup(strings.TrimLeft(a, "-")); f != nil && i+1 < len(args) { // nil for --f=v
+				if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool {
+					i++
+					flags = append(flags, args[i])
+				}
 			}
 		}
 	}
