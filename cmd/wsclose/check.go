@@ -232,16 +232,11 @@ func parseNumber(s string) (float64, bool) {
 		sign = -1
 	}
 	s = strings.TrimLeft(s, "+-")
-	switch {
-	case s == "Infinity":
-		return sign * math.Inf(1), true
-	case s == "NaN":
-		return math.NaN(), true
-	case len(s) > 2 && s[0] == '0' && strings.ContainsAny(s[1:2], "xXoObB"):
+	if len(s) > 2 && s[0] == '0' && strings.ContainsAny(s[1:2], "xXoObB") {
 		n, _ := new(big.Int).SetString(s, 0) // base 0 reads the 0x, 0o and 0b prefixes
 		f, _ := new(big.Float).SetInt(n).Float64()
 		return sign * f, true
 	}
-	f, _ := strconv.ParseFloat(s, 64) // out of range: ±Inf or 0, as in JavaScript
+	f, _ := strconv.ParseFloat(s, 64) // Infinity and NaN too; out of range: ±Inf or 0, as in JavaScript
 	return sign * f, true
 }

@@ -74,9 +74,8 @@ func decideDecode(in *input) (*decodeResult, error) {
 	code, _, perr := wsclose.ParsePayload(body)
 	res.Valid = ptr(perr == nil)
 	if len(body) != 1 {
-		n := int(code)
-		res.Code, res.Name, res.Class = &n, ptr(code.Name()), ptr(code.Class().String())
-		res.ScriptAllowed = ptr(len(body) >= 2 && wsclose.ValidateScriptCode(n) == nil)
+		res.Code, res.Name, res.Class = ptr(int(code)), ptr(code.Name()), ptr(code.Class().String())
+		res.ScriptAllowed = ptr(len(body) >= 2 && wsclose.ValidateScriptCode(int(code)) == nil)
 		res.ReasonBytes, res.Reason = ptr(max(0, len(body)-2)), ptr("")
 		if len(body) > 2 && len(body) <= wsclose.MaxPayloadLen {
 			res.Reason = ptr(wsclose.DecodeReason(body[2:]))
@@ -93,8 +92,7 @@ func decideDecode(in *input) (*decodeResult, error) {
 // refuse records that a receiver refuses the input, and returns the error
 // that says so.
 func (r *decodeResult) refuse(offset int, where, what, rule string, fail wsclose.Code) error {
-	n := int(fail)
-	r.problem, r.FailCode, r.Valid = fmt.Sprintf("%s at %s: %s", what, where, rule), &n, ptr(false)
+	r.problem, r.FailCode, r.Valid = fmt.Sprintf("%s at %s: %s", what, where, rule), ptr(int(fail)), ptr(false)
 	return &failure{
 		exit:   exitRule,
 		offset: offset,

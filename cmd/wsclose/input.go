@@ -160,16 +160,15 @@ func (in *input) stepOverPacket() error {
 		return nil
 	}
 	in.packet = s.describe()
-	first := -1
 	for k, n := 0, frameLen(s.payload); n > 0; k, n = k+n, frameLen(s.payload[k+n:]) {
-		if first < 0 || s.payload[k]&0x0F == 0x8 {
-			in.start, in.data, first = s.start+k, in.data[:s.start+k+n], k
-		}
-		if s.payload[k]&0x0F == 0x8 {
-			return nil
+		if isClose := s.payload[k]&0x0F == 0x8; k == 0 || isClose {
+			in.start, in.data = s.start+k, in.data[:s.start+k+n]
+			if isClose {
+				return nil
+			}
 		}
 	}
-	if first >= 0 {
+	if in.start > 0 { // the payload's first frame, which is no Close frame
 		return nil
 	}
 	return unreadable("the bytes are a packet (%s) whose TCP payload holds no whole WebSocket frame (it starts %s); copy only the WebSocket frame (in Wireshark, select the WebSocket layer, then Copy, ...as Hex Dump), or save the capture for decode --pcap, which joins a frame split over segments", s.describe(), excerpt(string(s.payload[:min(len(s.payload), 16)])))
