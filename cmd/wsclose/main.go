@@ -90,10 +90,8 @@ func newFlagSet(inv *invocation) *flag.FlagSet {
 }
 
 func lookup(name string) *command {
-	for _, c := range commands {
-		if c.name == name {
-			return c
-		}
+	if i := slices.IndexFunc(commands, func(c *command) bool { return c.name == name }); i >= 0 {
+		return commands[i]
 	}
 	return nil
 }
@@ -170,10 +168,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // isTerminal reports whether r is a terminal, from which wsclose reads
 // nothing unasked.
 func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
+	f, _ := r.(*os.File) // nil for another reader, whose Stat fails with os.ErrInvalid
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
