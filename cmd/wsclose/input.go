@@ -59,6 +59,7 @@ type input struct {
 	offset []int  // offset[i]: where in the text data[i]'s first digit is; nil for base64
 	text   string
 	next   int    // a hex dump's offset column on the next line; -1 before the first
+	odd    error  // the first run of hex digits of odd length, reported after any bad character
 	packet string // the headers stepped over, when data[start:] is a packet's TCP payload
 	start  int
 }
@@ -177,57 +178,50 @@ func (in *input) stepOverPacket() error {
 // parseHex reads text as hex, line by line; see readBytes.
 func parseHex(text string) (*input, error) {
 	in := &input{form: "hex", text: text, next: -1, offset: []int{}}
-	var odd error
 	base := 0
 	for raw := range strings.Lines(text) {
 		line := strings.TrimRight(raw, "\r\n")
 		isDump, err := in.dumpLine(line, base)
+		if err == nil && !isDump {
+			err = in.hexLine(line, base)
+		}
 		if err != nil {
 			return nil, err
 		}
-		if !isDump {
-			lineOdd, err := in.hexLine(line, base)
-			if err != nil {
-				return nil, err
-			}
-			odd = cmp.Or(odd, lineOdd)
-		}
 		base += len(raw)
 	}
-	if odd != nil {
-		return nil, odd
+	if in.odd != nil {
+		return nil, in.odd
 	}
 	return in, nil
 }
 
 // hexLine reads one line of plain hex, 0x and \x forms included, whose
 // first character is at offset base in the text. A run of hex digits of
-// odd length is returned apart, so that bad characters on later lines are
+// odd length is kept in in.odd, so that bad characters on later lines are
 // reported first.
-func (in *input) hexLine(line string, base int) (odd, err error) {
+func (in *input) hexLine(line string, base int) error {
 	for i := 0; i < len(line); {
 		c := line[i]
 		switch {
 		case isSeparator(c):
 			i++
 			continue
-		case c == '\\' && i+1 < len(line) && (line[i+1] == 'x' || line[i+1] == 'X'):
-			i += 2
-		case c == '0' && i+1 < len(line) && (line[i+1] == 'x' || line[i+1] == 'X') && (i == 0 || isSeparator(line[i-1])):
-			i += 2
+		case i+1 < len(line) && (line[i+1] == 'x' || line[i+1] == 'X') && (c == '\\' || c == '0' && (i == 0 || isSeparator(line[i-1]))):
+			i += 2 // a \x, or a 0x that starts a group
 		}
 		j := i + hexRun(line[i:])
 		if j < len(line) && !isSeparator(line[j]) && line[j] != '\\' || j == i {
-			return nil, in.notHex(base + j)
+			return in.notHex(base + j)
 		}
 		if (j-i)%2 == 1 {
-			odd = cmp.Or(odd, unreadableAt(base+i, "odd number of hex digits (%d) at offset %d in %s", j-i, base+i, excerpt(in.text)))
+			in.odd = cmp.Or(in.odd, unreadableAt(base+i, "odd number of hex digits (%d) at offset %d in %s", j-i, base+i, excerpt(in.text)))
 		} else {
 			in.add(line[i:j], base+i)
 		}
 		i = j
 	}
-	return odd, nil
+	return nil
 }
 
 // add appends the bytes of digits, an even run of hex digits at offset at.
