@@ -128,12 +128,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return out.write(stderr, usageText(), exitUnreadable)
 	}
 	name := positional[0]
-	if name == "help" {
-		return runHelp(out, positional[1:])
+	var helpCmd *command // cmdHelp when run as "wsclose help COMMAND"
+	if name == "help" { // "wsclose help [COMMAND]"
+		switch len(positional) {
+		case 1:
+			return out.help(usageText())
+		case 2:
+			name, helpCmd, inv.help = positional[1], cmdHelp, true
+		default:
+			return out.finish(cmdHelp, nil, usageError("takes one command name"))
+		}
 	}
 	c := lookup(name)
 	if c == nil {
-		return out.finish(nil, nil, usageError("unknown command "+excerpt(name)+`; run "wsclose -h" for the usage`))
+		return out.finish(helpCmd, nil, usageError("unknown command "+excerpt(name)+`; run "wsclose -h" for the usage`))
 	}
 	if inv.help {
 		return out.help(helpText(c))
