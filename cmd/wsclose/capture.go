@@ -122,12 +122,12 @@ func readIP(p []byte) *segment {
 // headers say it is one: Ethernet II then IPv4 or IPv6 then TCP, or IPv4
 // or IPv6 then TCP. It returns nil when data is no such packet.
 func readPacket(data []byte) *segment {
-	if len(data) >= 14 && (binary.BigEndian.Uint16(data[12:]) == 0x0800 || binary.BigEndian.Uint16(data[12:]) == 0x86DD || binary.BigEndian.Uint16(data[12:]) == 0x8100) {
+	if len(data) >= 14 && slices.Contains([]uint16{0x0800, 0x86DD, 0x8100}, binary.BigEndian.Uint16(data[12:])) {
 		if s := readLink(linkEthernet, data); s != nil {
-			return s
+			return s // an EtherType of IPv4, IPv6 or an 802.1Q tag, and the headers that follow
 		}
 	}
-	return readLink(linkRaw, data)
+	return readIP(data)
 }
 
 // describe says whose segment s is, for decode's "packet" line.

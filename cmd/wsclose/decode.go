@@ -147,12 +147,11 @@ func (r *decodeResult) rows() [][]string {
 		if r.bodyLen == 0 {
 			rows = append(rows, []string{"code", code.String() + `: the body is empty, which is how "no status" is sent (RFC 6455 §7.1.5)`})
 		} else {
-			rows = append(rows, []string{"code", code.String()}, []string{"class", *r.Class})
-			shown := quote(*r.Reason) + " (" + byteCount(*r.ReasonBytes) + ")"
+			shown := " " // the reason as sent, or as a browser shows an invalid one
 			if !*r.Valid {
-				shown = quote(*r.Reason) + " as a browser shows it (" + byteCount(*r.ReasonBytes) + ")"
+				shown = " as a browser shows it "
 			}
-			rows = append(rows, []string{"reason", shown})
+			rows = append(rows, []string{"code", code.String()}, []string{"class", *r.Class}, []string{"reason", quote(*r.Reason) + shown + "(" + byteCount(*r.ReasonBytes) + ")"})
 		}
 	}
 	switch {
