@@ -150,16 +150,13 @@ func jsQuote(units []uint16) string {
 		}
 		switch {
 		case r == '"' || r == '\\':
-			b.WriteByte('\\')
+			b.WriteString(`\` + string(r))
+		case unicode.IsPrint(r): // never a lone surrogate, which is no character
 			b.WriteRune(r)
-		case utf16.IsSurrogate(r) || !unicode.IsPrint(r):
-			if r > 0xFFFF {
-				fmt.Fprintf(&b, `\u{%X}`, r)
-			} else {
-				fmt.Fprintf(&b, `\u%04X`, r)
-			}
+		case r > 0xFFFF:
+			fmt.Fprintf(&b, `\u{%X}`, r)
 		default:
-			b.WriteRune(r)
+			fmt.Fprintf(&b, `\u%04X`, r)
 		}
 	}
 	b.WriteByte('"')
@@ -174,16 +171,12 @@ func parseReason(s string) ([]uint16, error) {
 	var units []uint16
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
+		switch rest := s[i+size:]; {
 		case r == utf8.RuneError && size == 1:
 			return nil, unreadableAt(i, `REASON is not valid UTF-8 at offset %d; write a lone surrogate as \uD800`, i)
 		case r != '\\':
 			units = utf16.AppendRune(units, r)
 			i += size
-			continue
-		}
-		rest := s[i+1:]
-		switch {
 		case strings.HasPrefix(rest, `\`):
 			units = append(units, '\\')
 			i += 2
