@@ -128,8 +128,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return out.write(stderr, usageText(), exitUnreadable)
 	}
 	name := positional[0]
-	var helpCmd *command // cmdHelp when run as "wsclose help COMMAND"
-	if name == "help" { // "wsclose help [COMMAND]"
+	var helpCmd *command // cmdHelp when run as "wsclose help [COMMAND]"
+	if name == "help" {
 		switch len(positional) {
 		case 1:
 			return out.help(usageText())
