@@ -30,41 +30,34 @@ type segment struct {
 	layers   string // the headers stepped over, for decode's "packet" line
 }
 
-// Link types (the LINKTYPE_ values of the tcpdump.org registry) that
-// readLink knows.
-const (
-	linkNull     = 0   // BSD loopback: a 4-byte address family
-	linkEthernet = 1   // Ethernet II
-	linkRaw      = 101 // an IPv4 or IPv6 packet
-	linkSLL      = 113 // Linux "cooked" capture, 16 bytes
-	linkIPv4     = 228
-	linkIPv6     = 229
-	linkSLL2     = 276 // Linux "cooked" capture v2, 20 bytes
-)
+// linkEthernet is Ethernet II's link type (its LINKTYPE_ value in the
+// tcpdump.org registry).
+const linkEthernet = 1
+
+// linkHeaders are the link types that readLink knows, by LINKTYPE_ value,
+// with the length and the name of their link-layer header.
+var linkHeaders = map[uint32]struct {
+	len  int
+	name string
+}{
+	0:            {4, "loopback"},         // BSD loopback: a 4-byte address family
+	linkEthernet: {14, "Ethernet"},        // after any IEEE 802.1Q VLAN tags
+	101:          {0, ""},                 // RAW: an IPv4 or IPv6 packet
+	113:          {16, "Linux cooked"},    // LINUX_SLL
+	228:          {0, ""},                 // IPV4
+	229:          {0, ""},                 // IPV6
+	276:          {20, "Linux cooked v2"}, // LINUX_SLL2
+}
 
 // readLink steps over the link-layer header of a packet of the given link
 // type, and returns the TCP segment inside, or nil when there is none.
 func readLink(link uint32, p []byte) *segment {
-	var off int
-	var layers string
-	switch link {
-	case linkEthernet:
-		off, layers = 12, "Ethernet"
-		for off+4 <= len(p) && binary.BigEndian.Uint16(p[off:]) == 0x8100 {
-			off += 4 // an 802.1Q VLAN tag
-		}
-		off += 2
-	case linkSLL:
-		off, layers = 16, "Linux cooked"
-	case linkSLL2:
-		off, layers = 20, "Linux cooked v2"
-	case linkNull:
-		off, layers = 4, "loopback"
-	case linkRaw, linkIPv4, linkIPv6:
-	default:
-		return nil
+	h, ok := linkHeaders[link]
+	off, layers := h.len, h.name
+	for link == linkEthernet && off+2 <= len(p) && binary.BigEndian.Uint16(p[off-2:]) == 0x8100 {
+		off += 4 // an 802.1Q VLAN tag before the EtherType
 	}
-	if off > len(p) {
+	if !ok || off > len(p) {
 		return nil
 	}
 	s := readIP(p[off:])

@@ -30,7 +30,7 @@ const maxInput = 1 << 20
 func readText(args []string, inv *invocation) (string, error) {
 	var text string
 	switch {
-	case len(args) == 0 && inv.stdinIsTerminal:
+	case len(args) == 0 && isTerminal(inv.stdin):
 		return "", usageError(`missing input: give the bytes as arguments, or pipe them in`)
 	case len(args) == 0, len(args) == 1 && args[0] == "-":
 		b, err := io.ReadAll(io.LimitReader(inv.stdin, maxInput+1))

@@ -51,7 +51,6 @@ type command struct {
 type invocation struct {
 	args            []string
 	stdin           io.Reader
-	stdinIsTerminal bool
 	json, help      bool
 	truncate, lossy bool
 	role            wsclose.Role
@@ -103,7 +102,7 @@ func main() {
 // run is the whole program apart from the process: tests and the fuzz
 // target call it directly. It returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	inv := &invocation{stdin: stdin, stdinIsTerminal: isTerminal(stdin)}
+	inv := &invocation{stdin: stdin}
 	fs := newFlagSet(inv)
 	out := &output{stdout: stdout, stderr: stderr}
 	positional, err := parseInterspersed(fs, args)
