@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/wsclose/wsclose"
@@ -217,7 +218,7 @@ func runDecodePcap(inv *invocation) (result, error) {
 		res.Capture += fmt.Sprintf("; %d of them stop at a segment missing from the capture, and what follows it is not read", gaps)
 	}
 	if refused > 0 {
-		return res, &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf("%d of the %d Close frames refused", refused, len(res.Frames))}
+		return res, broken("%d of the %d Close frames refused", refused, len(res.Frames))
 	}
 	return res, nil
 }
@@ -230,7 +231,7 @@ func (r *pcapResult) rows() [][]string {
 	for _, f := range r.Frames {
 		dir := "direction unknown"
 		if f.Direction != nil {
-			dir = map[string]string{"client_to_server": "client to server", "server_to_client": "server to client"}[*f.Direction]
+			dir = strings.ReplaceAll(*f.Direction, "_", " ")
 		}
 		rows = append(rows, []string{""}, []string{"stream", f.Stream + " (" + dir + ")"})
 		rows = append(rows, f.rows()[1:]...)

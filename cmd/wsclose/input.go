@@ -44,7 +44,7 @@ func readText(args []string, inv *invocation) (string, error) {
 		text = strings.Join(args, " ")
 	}
 	if len(text) > maxInput {
-		return "", unreadable("input longer than 1 MiB; a Close frame is at most 139 bytes")
+		return "", unreadable("input longer than 1 MiB; a Close frame is at most %d bytes", maxFrameLen)
 	}
 	if strings.TrimSpace(text) == "" {
 		return "", unreadable(`empty input; the empty Close body is written "empty"`)
