@@ -196,7 +196,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 			positional = append(positional, a)
 		default:
 			flags = append(flags, a)
-			if f := fs.Lookup(strings.TrimLeft(a, "-")); f != nil && i+1 < len(args) { // nil for --f=v
+			if f := fs.Lookup(strings.TrimLeft(a, "-")); f != nil && i+1 < len(args) { // nil for --f=v and unknown flags
 				if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool {
 					i++
 					flags = append(flags, args[i])
