@@ -180,7 +180,7 @@ func decideEvent(steps []peerStep, role wsclose.Role) (*eventResult, error) {
 		res.Engines = engineDepartures(steps, first, afterFirst, ev)
 	}
 	if !ev.WasClean { // a refused body fails the connection too
-		return res, &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf("the connection fails: code %v, wasClean false", wsclose.Code(ev.Code))}
+		return res, broken("the connection fails: code %v, wasClean false", wsclose.Code(ev.Code))
 	}
 	return res, nil
 }
