@@ -101,7 +101,7 @@ func (in *input) at(i int) (int, string) {
 	case i < len(in.offset):
 		return in.offset[i], fmt.Sprintf("input offset %d", in.offset[i])
 	}
-	return len(in.text), fmt.Sprintf("input offset %d", len(in.text))
+	return len(in.text), fmt.Sprintf("input offset %d", len(in.text)) // past the last byte
 }
 
 // readBytes reads the bytes written in text, as people paste them:

@@ -146,17 +146,13 @@ func (o *output) finish(c *command, res result, err error) int {
 			fmt.Fprintf(&stderr, "usage: wsclose %s\nRun \"wsclose help %s\" for details.\n", c.usageLine, c.name)
 		}
 	}
-	exit := st.Exit
-	if stdout.Len() > 0 {
-		if _, werr := o.stdout.Write(stdout.Bytes()); werr != nil {
-			exit = exitWrite
-			fmt.Fprintf(&stderr, "%s: writing the output: %v\n", name, werr)
-		}
+	exit := st.Exit // WriteTo writes nothing, and cannot fail, for an empty buffer
+	if _, werr := stdout.WriteTo(o.stdout); werr != nil {
+		exit = exitWrite
+		fmt.Fprintf(&stderr, "%s: writing the output: %v\n", name, werr)
 	}
-	if stderr.Len() > 0 {
-		if _, werr := o.stderr.Write(stderr.Bytes()); werr != nil {
-			exit = exitWrite
-		}
+	if _, werr := stderr.WriteTo(o.stderr); werr != nil {
+		exit = exitWrite
 	}
 	return exit
 }
