@@ -194,7 +194,7 @@ func parseReason(s string) ([]uint16, error) {
 			i += 1 + end + 1
 		case strings.HasPrefix(rest, "u"):
 			v, err := strconv.ParseUint(rest[1:min(len(rest), 5)], 16, 16)
-			if len(rest) < 5 || err != nil || strings.ContainsAny(rest[1:5], "+-_") {
+			if len(rest) < 5 || err != nil { // ParseUint takes no sign or "_" in base 16
 				return nil, unreadableAt(i, `REASON has a bad \u escape at offset %d: it takes 4 hex digits, as in \uD800`, i)
 			}
 			units = append(units, uint16(v))
