@@ -30,49 +30,39 @@ type segment struct {
 	layers   string // the headers stepped over, for decode's "packet" line
 }
 
-// Link types (the LINKTYPE_ values of the tcpdump.org registry) that
-// readLink knows.
-const (
-	linkNull     = 0   // BSD loopback: a 4-byte address family
-	linkEthernet = 1   // Ethernet II
-	linkRaw      = 101 // an IPv4 or IPv6 packet
-	linkSLL      = 113 // Linux "cooked" capture, 16 bytes
-	linkIPv4     = 228
-	linkIPv6     = 229
-	linkSLL2     = 276 // Linux "cooked" capture v2, 20 bytes
-)
+// linkEthernet is Ethernet II's link type (its LINKTYPE_ value in the
+// tcpdump.org registry).
+const linkEthernet = 1
+
+// linkHeaders are the link types that readLink knows, by LINKTYPE_ value,
+// with the length and the name of their link-layer header.
+var linkHeaders = map[uint32]struct {
+	len  int
+	name string
+}{
+	0:            {4, "loopback"},         // BSD loopback: a 4-byte address family
+	linkEthernet: {14, "Ethernet"},        // after any IEEE 802.1Q VLAN tags
+	101:          {0, ""},                 // RAW: an IPv4 or IPv6 packet
+	113:          {16, "Linux cooked"},    // LINUX_SLL
+	228:          {0, ""},                 // IPV4
+	229:          {0, ""},                 // IPV6
+	276:          {20, "Linux cooked v2"}, // LINUX_SLL2
+}
 
 // readLink steps over the link-layer header of a packet of the given link
 // type, and returns the TCP segment inside, or nil when there is none.
 func readLink(link uint32, p []byte) *segment {
-	var off int
-	var layers string
-	switch link {
-	case linkEthernet:
-		off, layers = 12, "Ethernet"
-		for off+4 <= len(p) && binary.BigEndian.Uint16(p[off:]) == 0x8100 {
-			off += 4 // an 802.1Q VLAN tag
-		}
-		off += 2
-	case linkSLL:
-		off, layers = 16, "Linux cooked"
-	case linkSLL2:
-		off, layers = 20, "Linux cooked v2"
-	case linkNull:
-		off, layers = 4, "loopback"
-	case linkRaw, linkIPv4, linkIPv6:
-	default:
-		return nil
+	h, ok := linkHeaders[link]
+	off, layers := h.len, h.name
+	for link == linkEthernet && off+2 <= len(p) && binary.BigEndian.Uint16(p[off-2:]) == 0x8100 {
+		off += 4 // an 802.1Q VLAN tag before the EtherType
 	}
-	if off > len(p) {
+	if !ok || off > len(p) {
 		return nil
 	}
 	s := readIP(p[off:])
-	if s != nil {
-		s.start += off
-		if layers != "" {
-			s.layers = layers + ", " + s.layers
-		}
+	if s != nil && off > 0 {
+		s.start, s.layers = s.start+off, layers+", "+s.layers
 	}
 	return s
 }
@@ -125,12 +115,12 @@ func readIP(p []byte) *segment {
 // headers say it is one: Ethernet II then IPv4 or IPv6 then TCP, or IPv4
 // or IPv6 then TCP. It returns nil when data is no such packet.
 func readPacket(data []byte) *segment {
-	if len(data) >= 14 && (binary.BigEndian.Uint16(data[12:]) == 0x0800 || binary.BigEndian.Uint16(data[12:]) == 0x86DD || binary.BigEndian.Uint16(data[12:]) == 0x8100) {
+	if len(data) >= 14 && slices.Contains([]uint16{0x0800, 0x86DD, 0x8100}, binary.BigEndian.Uint16(data[12:])) {
 		if s := readLink(linkEthernet, data); s != nil {
-			return s
+			return s // an EtherType of IPv4, IPv6 or an 802.1Q tag, and the headers that follow
 		}
 	}
-	return readLink(linkRaw, data)
+	return readIP(data)
 }
 
 // describe says whose segment s is, for decode's "packet" line.
@@ -141,11 +131,11 @@ func (s *segment) describe() string {
 // maxCapture is the largest capture file read; larger ones are refused.
 const maxCapture = 64 << 20
 
-// capture is what readCapture found: the format and the TCP segments.
+// capture is what readCapture found: the format and each packet's TCP
+// segment, nil for a packet that holds none.
 type capture struct {
-	format   string // "pcap" or "pcapng"
-	packets  int
-	segments []*segment
+	format  string // "pcap" or "pcapng"
+	packets []*segment
 }
 
 // readCapture reads a .pcap or .pcapng file, or standard input for "-",
@@ -191,12 +181,12 @@ func readPcap(b []byte) (*capture, error) {
 	}
 	c := &capture{format: "pcap"}
 	link := order.Uint32(b[20:]) & 0xFFFF
-	for b = b[24:]; len(b) > 0; c.packets++ {
+	for b = b[24:]; len(b) > 0; {
 		if len(b) < 16 || uint64(order.Uint32(b[8:])) > uint64(len(b)-16) {
-			return nil, unreadable("the pcap file is cut short in packet %d", c.packets+1)
+			return nil, unreadable("the pcap file is cut short in packet %d", len(c.packets)+1)
 		}
 		n := int(order.Uint32(b[8:]))
-		c.add(readLink(link, b[16:16+n]))
+		c.packets = append(c.packets, readLink(link, b[16:16+n]))
 		b = b[16+n:]
 	}
 	return c, nil
@@ -235,66 +225,63 @@ func readPcapng(b []byte) (*capture, error) {
 		case typ == 6 && len(body) >= 20:
 			iface, n := order.Uint32(body), order.Uint32(body[12:])
 			if int(iface) >= len(links) || uint64(n) > uint64(len(body)-20) {
-				return nil, unreadable("packet %d names interface %d of %d, or is longer than its block", c.packets+1, iface, len(links))
+				return nil, unreadable("packet %d names interface %d of %d, or is longer than its block", len(c.packets)+1, iface, len(links))
 			}
-			c.add(readLink(links[iface], body[20:20+n]))
-			c.packets++
+			c.packets = append(c.packets, readLink(links[iface], body[20:20+n]))
 		case typ == 3 && len(body) >= 4 && len(links) > 0:
-			c.add(readLink(links[0], body[4:min(len(body), 4+int(order.Uint32(body)))]))
-			c.packets++
+			c.packets = append(c.packets, readLink(links[0], body[4:min(len(body), 4+int(order.Uint32(body)))]))
 		}
 		b = b[order.Uint32(b[4:]):]
 	}
 	return c, nil
 }
 
-func (c *capture) add(s *segment) {
-	if s != nil {
-		c.segments = append(c.segments, s)
-	}
-}
-
 // tcpStream is one direction of a TCP connection, its bytes in order.
 type tcpStream struct {
 	src, dst  netip.AddrPort
+	segments  []*segment
 	data      []byte
 	direction string // "client_to_server", "server_to_client", or "" when unknown
-	fromSYN   bool   // data starts after the SYN: the capture holds the connection's start
 	gap       bool   // a segment is missing: data ends before it
 }
 
+// direction names the direction of a stream from the client or not.
+func direction(fromClient bool) string {
+	return map[bool]string{true: "client_to_server", false: "server_to_client"}[fromClient]
+}
+
 // streams reassembles the segments of each direction of each connection by
-// sequence number, from the SYN when the capture holds it: segments that
-// repeat bytes (retransmissions) add none, and the stream ends at the first
-// missing byte. Streams are in the order their first segment came.
+// sequence number, from the SYN when the capture holds it (which gives the
+// direction): segments that repeat bytes (retransmissions) add none, and
+// the stream ends at the first missing byte. Streams are in the order their
+// first segment came.
 func (c *capture) streams() []*tcpStream {
-	type key struct{ src, dst netip.AddrPort }
-	var order []key
-	byKey := map[key][]*segment{}
-	for _, s := range c.segments {
-		k := key{s.src, s.dst}
-		if byKey[k] == nil {
-			order = append(order, k)
-		}
-		byKey[k] = append(byKey[k], s)
-	}
 	var out []*tcpStream
-	for _, k := range order {
-		segs := byKey[k]
-		st := &tcpStream{src: k.src, dst: k.dst}
-		ref, synSeen := segs[0].seq, false
+	byKey := map[[2]netip.AddrPort]*tcpStream{}
+	for _, s := range c.packets {
+		if s == nil {
+			continue
+		}
+		st := byKey[[2]netip.AddrPort{s.src, s.dst}]
+		if st == nil {
+			st = &tcpStream{src: s.src, dst: s.dst}
+			byKey[[2]netip.AddrPort{s.src, s.dst}] = st
+			out = append(out, st)
+		}
+		st.segments = append(st.segments, s)
+	}
+	for _, st := range out {
+		segs := st.segments
+		ref := segs[0].seq
 		for _, s := range segs {
 			if s.syn {
-				ref, synSeen, st.fromSYN = s.seq+1, true, true
-				st.direction = map[bool]string{false: "client_to_server", true: "server_to_client"}[s.ack]
+				ref, st.direction = s.seq+1, direction(!s.ack)
 			}
 		}
 		rel := func(s *segment) int64 { return int64(int32(s.seq - ref)) }
-		if !synSeen {
-			for _, s := range segs {
-				if rel(s) < 0 {
-					ref = s.seq
-				}
+		for _, s := range segs {
+			if st.direction == "" && rel(s) < 0 {
+				ref = s.seq
 			}
 		}
 		slices.SortStableFunc(segs, func(a, b *segment) int { return int(rel(a) - rel(b)) })
@@ -303,18 +290,14 @@ func (c *capture) streams() []*tcpStream {
 			if s.syn {
 				off++ // the SYN takes a sequence number
 			}
-			switch {
-			case len(s.payload) == 0 || off+int64(len(s.payload)) <= int64(len(st.data)):
-			case off > int64(len(st.data)):
-				st.gap = true
-			default:
-				st.data = append(st.data, s.payload[int64(len(st.data))-off:]...)
+			if len(s.payload) == 0 || off+int64(len(s.payload)) <= int64(len(st.data)) {
+				continue // nothing new
 			}
-			if st.gap {
+			if st.gap = off > int64(len(st.data)); st.gap {
 				break
 			}
+			st.data = append(st.data, s.payload[int64(len(st.data))-off:]...)
 		}
-		out = append(out, st)
 	}
 	return out
 }
@@ -328,24 +311,19 @@ func (c *capture) streams() []*tcpStream {
 func (st *tcpStream) closeFrames() [][]byte {
 	rest := st.data
 	switch {
-	case bytes.HasPrefix(rest, []byte("GET ")):
-		st.direction = "client_to_server"
-	case bytes.HasPrefix(rest, []byte("HTTP/")):
-		st.direction = "server_to_client"
-	}
-	if bytes.HasPrefix(rest, []byte("GET ")) || bytes.HasPrefix(rest, []byte("HTTP/")) {
-		end := bytes.Index(rest, []byte("\r\n\r\n"))
-		if end < 0 {
+	case bytes.HasPrefix(rest, []byte("GET ")), bytes.HasPrefix(rest, []byte("HTTP/")):
+		st.direction = direction(rest[0] == 'G')
+		var ok bool
+		if _, rest, ok = bytes.Cut(rest, []byte("\r\n\r\n")); !ok {
 			return nil
 		}
-		rest = rest[end+4:]
-	} else if st.fromSYN {
-		return nil // the connection's start, and no HTTP upgrade: not WebSocket
+	case st.direction != "":
+		return nil // the connection's start (its SYN), and no HTTP upgrade: not WebSocket
 	}
 	var frames [][]byte
 	for n := frameLen(rest); n > 0; n = frameLen(rest) {
 		if st.direction == "" {
-			st.direction = map[bool]string{true: "client_to_server", false: "server_to_client"}[rest[1]&0x80 != 0]
+			st.direction = direction(rest[1]&0x80 != 0)
 		}
 		if rest[0]&0x0F == 0x8 {
 			frames = append(frames, rest[:n])

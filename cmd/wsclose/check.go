@@ -70,43 +70,40 @@ func runCheck(inv *invocation) (result, error) {
 			res.reasonNote = "; each lone surrogate became U+FFFD, as Web IDL's USVString conversion does"
 		}
 	}
-	res.Call = callText(literal, hasCode, args, units)
-
-	switch {
+	// The call as a script would write it: the code as typed, and the
+	// reason as a JavaScript string literal, cut after 40 code units.
+	switch res.Call = "close()"; {
+	case len(args) == 2:
+		res.Call = "close(" + literal + ", " + jsQuote(units) + ")"
 	case hasCode:
-		c := wsclose.ClampCode(code)
-		n := int(c)
-		res.Code = &n
+		res.Call = "close(" + literal + ")"
+	}
+
+	switch c := wsclose.ClampCode(code); {
+	case hasCode:
+		res.Code = ptr(int(c))
 		if math.IsNaN(code) {
 			res.codeNote = ", from NaN: Web IDL [Clamp] converts NaN to 0"
 		} else if code != float64(c) {
 			res.codeNote = fmt.Sprintf(", from %s: Web IDL [Clamp] clamps to 0–65535 and rounds half to even", literal)
 		}
 	case len(units) > 0:
-		n := 1000
-		res.Code = &n
+		res.Code = ptr(1000)
 		res.codeNote = ": close() with a reason and no code sends 1000 (WHATWG close(), whatwg/websockets PR #48)"
 	}
 
 	body, err := wsclose.AppendScriptClose(nil, code, hasCode, units)
-	if err != nil {
-		res.Exception = ptr(wsclose.DOMExceptionName(err))
-		switch {
-		case errors.Is(err, wsclose.ErrInvalidCode):
-			res.why = fmt.Sprintf("close() takes only 1000 or 3000–4999, not %d (WHATWG WebSockets Standard, close() step 1)", *res.Code)
-		default: // ErrReasonTooLong: AppendScriptClose returns no other error
-			res.why = fmt.Sprintf("the reason is %s of UTF-8; close() takes at most 123 (WHATWG WebSockets Standard, close() step 2)", byteCount(res.ReasonBytes))
-		}
-		return res, &failure{
-			exit:   exitRule,
-			offset: -1,
-			msg:    fmt.Sprintf("%s throws %s: %s", res.Call, *res.Exception, res.why),
-			brief:  fmt.Sprintf("%s throws %s", res.Call, *res.Exception),
-		}
+	if err == nil {
+		res.Hex = ptr(hex.EncodeToString(body))
+		return res, nil
 	}
-	h := hex.EncodeToString(body)
-	res.Hex = &h
-	return res, nil
+	res.Exception = ptr(wsclose.DOMExceptionName(err))
+	res.why = fmt.Sprintf("the reason is %s of UTF-8; close() takes at most 123 (WHATWG WebSockets Standard, close() step 2)", byteCount(res.ReasonBytes))
+	if errors.Is(err, wsclose.ErrInvalidCode) { // or else ErrReasonTooLong: AppendScriptClose returns no other error
+		res.why = fmt.Sprintf("close() takes only 1000 or 3000–4999, not %d (WHATWG WebSockets Standard, close() step 1)", *res.Code)
+	}
+	return res, &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf("%s throws %s: %s", res.Call, *res.Exception, res.why),
+		brief: fmt.Sprintf("%s throws %s", res.Call, *res.Exception)}
 }
 
 func (r *checkResult) rows() [][]string {
@@ -133,18 +130,6 @@ func (r *checkResult) rows() [][]string {
 	return fields
 }
 
-// callText writes the call as a script would: the code as typed, and the
-// reason as a JavaScript string literal, cut after 40 code units.
-func callText(literal string, hasCode bool, args []string, units []uint16) string {
-	switch {
-	case len(args) == 2:
-		return "close(" + literal + ", " + jsQuote(units) + ")"
-	case hasCode:
-		return "close(" + literal + ")"
-	}
-	return "close()"
-}
-
 // jsQuote writes a JavaScript string literal for units: printable text as
 // it is, quotes and backslashes escaped, anything else (lone surrogates
 // included) as \uXXXX. After 40 code units it stops with "...".
@@ -165,16 +150,13 @@ func jsQuote(units []uint16) string {
 		}
 		switch {
 		case r == '"' || r == '\\':
-			b.WriteByte('\\')
+			b.WriteString(`\` + string(r))
+		case unicode.IsPrint(r): // never a lone surrogate, which is no character
 			b.WriteRune(r)
-		case utf16.IsSurrogate(r) || !unicode.IsPrint(r):
-			if r > 0xFFFF {
-				fmt.Fprintf(&b, `\u{%X}`, r)
-			} else {
-				fmt.Fprintf(&b, `\u%04X`, r)
-			}
+		case r > 0xFFFF:
+			fmt.Fprintf(&b, `\u{%X}`, r)
 		default:
-			b.WriteRune(r)
+			fmt.Fprintf(&b, `\u%04X`, r)
 		}
 	}
 	b.WriteByte('"')
@@ -189,16 +171,12 @@ func parseReason(s string) ([]uint16, error) {
 	var units []uint16
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
+		switch rest := s[i+size:]; {
 		case r == utf8.RuneError && size == 1:
 			return nil, unreadableAt(i, `REASON is not valid UTF-8 at offset %d; write a lone surrogate as \uD800`, i)
 		case r != '\\':
 			units = utf16.AppendRune(units, r)
 			i += size
-			continue
-		}
-		rest := s[i+1:]
-		switch {
 		case strings.HasPrefix(rest, `\`):
 			units = append(units, '\\')
 			i += 2
@@ -216,7 +194,7 @@ func parseReason(s string) ([]uint16, error) {
 			i += 1 + end + 1
 		case strings.HasPrefix(rest, "u"):
 			v, err := strconv.ParseUint(rest[1:min(len(rest), 5)], 16, 16)
-			if len(rest) < 5 || err != nil || strings.ContainsAny(rest[1:5], "+-_") {
+			if len(rest) < 5 || err != nil { // ParseUint takes no sign or "_" in base 16
 				return nil, unreadableAt(i, `REASON has a bad \u escape at offset %d: it takes 4 hex digits, as in \uD800`, i)
 			}
 			units = append(units, uint16(v))
@@ -228,12 +206,8 @@ func parseReason(s string) ([]uint16, error) {
 	return units, nil
 }
 
-// isNumberLiteral reports whether s is a JavaScript number as check takes
-// it, so that the flag parser leaves -1 or -Infinity alone.
-func isNumberLiteral(s string) bool { return jsNumber.MatchString(s) }
-
 // jsNumber matches the JavaScript numeric literals (ECMA-262 §12.9.3) that
-// check takes, with an optional sign as the unary operators give it:
+// check takes (and that the flag parser leaves alone, such as -1), with an optional sign as the unary operators give it:
 // decimal with fraction and exponent, 0x hex, 0o octal and 0b binary
 // integers, and the names Infinity and NaN. Numeric separators and legacy
 // octal (010) are not taken.
@@ -251,16 +225,11 @@ func parseNumber(s string) (float64, bool) {
 		sign = -1
 	}
 	s = strings.TrimLeft(s, "+-")
-	switch {
-	case s == "Infinity":
-		return sign * math.Inf(1), true
-	case s == "NaN":
-		return math.NaN(), true
-	case len(s) > 2 && s[0] == '0' && strings.ContainsAny(s[1:2], "xXoObB"):
+	if len(s) > 2 && s[0] == '0' && strings.ContainsAny(s[1:2], "xXoObB") {
 		n, _ := new(big.Int).SetString(s, 0) // base 0 reads the 0x, 0o and 0b prefixes
 		f, _ := new(big.Float).SetInt(n).Float64()
 		return sign * f, true
 	}
-	f, _ := strconv.ParseFloat(s, 64) // out of range: ±Inf or 0, as in JavaScript
+	f, _ := strconv.ParseFloat(s, 64) // Infinity and NaN too; out of range: ±Inf or 0, as in JavaScript
 	return sign * f, true
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/wsclose/wsclose"
@@ -74,9 +75,8 @@ func decideDecode(in *input) (*decodeResult, error) {
 	code, _, perr := wsclose.ParsePayload(body)
 	res.Valid = ptr(perr == nil)
 	if len(body) != 1 {
-		n := int(code)
-		res.Code, res.Name, res.Class = &n, ptr(code.Name()), ptr(code.Class().String())
-		res.ScriptAllowed = ptr(len(body) >= 2 && wsclose.ValidateScriptCode(n) == nil)
+		res.Code, res.Name, res.Class = ptr(int(code)), ptr(code.Name()), ptr(code.Class().String())
+		res.ScriptAllowed = ptr(len(body) >= 2 && wsclose.ValidateScriptCode(int(code)) == nil)
 		res.ReasonBytes, res.Reason = ptr(max(0, len(body)-2)), ptr("")
 		if len(body) > 2 && len(body) <= wsclose.MaxPayloadLen {
 			res.Reason = ptr(wsclose.DecodeReason(body[2:]))
@@ -93,8 +93,7 @@ func decideDecode(in *input) (*decodeResult, error) {
 // refuse records that a receiver refuses the input, and returns the error
 // that says so.
 func (r *decodeResult) refuse(offset int, where, what, rule string, fail wsclose.Code) error {
-	n := int(fail)
-	r.problem, r.FailCode, r.Valid = fmt.Sprintf("%s at %s: %s", what, where, rule), &n, ptr(false)
+	r.problem, r.FailCode, r.Valid = fmt.Sprintf("%s at %s: %s", what, where, rule), ptr(int(fail)), ptr(false)
 	return &failure{
 		exit:   exitRule,
 		offset: offset,
@@ -123,18 +122,17 @@ func bodyProblem(body []byte, err error) (at int, what, rule string) {
 	case errors.Is(err, wsclose.ErrLoneSurrogate):
 		what, rule = fmt.Sprintf("a lone surrogate (% X) in the reason", tail[:min(3, len(tail))]), "UTF-8 has no surrogates, and the reason MUST be UTF-8 (RFC 3629 §3, RFC 6455 §5.5.1, §8.1)"
 	case !utf8.FullRune(tail):
-		what, rule = fmt.Sprintf("a reason cut mid-character (%s of a %d-byte sequence)", byteCount(len(tail)), 2+btoi(tail[0] >= 0xE0)+btoi(tail[0] >= 0xF0)), "the reason MUST be UTF-8 (RFC 6455 §5.5.1, §8.1); a sender cut it by bytes, not characters"
+		seq := 4 // the length of the sequence that tail[0] starts
+		if tail[0] < 0xE0 {
+			seq = 2
+		} else if tail[0] < 0xF0 {
+			seq = 3
+		}
+		what, rule = fmt.Sprintf("a reason cut mid-character (%s of a %d-byte sequence)", byteCount(len(tail)), seq), "the reason MUST be UTF-8 (RFC 6455 §5.5.1, §8.1); a sender cut it by bytes, not characters"
 	default:
 		what, rule = fmt.Sprintf("byte %02X in the reason", tail[0]), "the reason MUST be UTF-8, and this byte starts no UTF-8 sequence here (RFC 6455 §5.5.1, §8.1)"
 	}
 	return 2 + re.Offset, what, rule
-}
-
-func btoi(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }
 
 func (r *decodeResult) rows() [][]string {
@@ -150,12 +148,11 @@ func (r *decodeResult) rows() [][]string {
 		if r.bodyLen == 0 {
 			rows = append(rows, []string{"code", code.String() + `: the body is empty, which is how "no status" is sent (RFC 6455 §7.1.5)`})
 		} else {
-			rows = append(rows, []string{"code", code.String()}, []string{"class", *r.Class})
-			shown := quote(*r.Reason) + " (" + byteCount(*r.ReasonBytes) + ")"
+			shown := " " // the reason as sent, or as a browser shows an invalid one
 			if !*r.Valid {
-				shown = quote(*r.Reason) + " as a browser shows it (" + byteCount(*r.ReasonBytes) + ")"
+				shown = " as a browser shows it "
 			}
-			rows = append(rows, []string{"reason", shown})
+			rows = append(rows, []string{"code", code.String()}, []string{"class", *r.Class}, []string{"reason", quote(*r.Reason) + shown + "(" + byteCount(*r.ReasonBytes) + ")"})
 		}
 	}
 	switch {
@@ -198,15 +195,17 @@ func runDecodePcap(inv *invocation) (result, error) {
 		return nil, err
 	}
 	streams := c.streams()
-	res := &pcapResult{Capture: fmt.Sprintf("%s, %d packets, %d TCP streams (one each way per connection)", c.format, c.packets, len(streams)), Frames: []pcapFrame{}}
+	res := &pcapResult{Capture: fmt.Sprintf("%s, %d packets, %d TCP streams (one each way per connection)", c.format, len(c.packets), len(streams)), Frames: []pcapFrame{}}
 	refused, gaps := 0, 0
 	for _, st := range streams {
-		gaps += btoi(st.gap)
+		if st.gap {
+			gaps++
+		}
 		for _, frame := range st.closeFrames() {
 			d, err := decideDecode(&input{data: frame, form: "frame"})
 			if err != nil {
 				refused++
-				d.setStatus(status{Error: ptr(err.Error()), Exit: exitOf(err)})
+				d.setStatus(asFailure(err).status())
 			}
 			f := pcapFrame{decodeResult: d, Stream: st.src.String() + " → " + st.dst.String()}
 			if st.direction != "" {
@@ -219,18 +218,9 @@ func runDecodePcap(inv *invocation) (result, error) {
 		res.Capture += fmt.Sprintf("; %d of them stop at a segment missing from the capture, and what follows it is not read", gaps)
 	}
 	if refused > 0 {
-		return res, &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf("%d of the %d Close frames refused", refused, len(res.Frames))}
+		return res, broken("%d of the %d Close frames refused", refused, len(res.Frames))
 	}
 	return res, nil
-}
-
-// exitOf is the exit status err causes.
-func exitOf(err error) int {
-	var f *failure
-	if errors.As(err, &f) {
-		return f.exit
-	}
-	return exitRule
 }
 
 func (r *pcapResult) rows() [][]string {
@@ -241,7 +231,7 @@ func (r *pcapResult) rows() [][]string {
 	for _, f := range r.Frames {
 		dir := "direction unknown"
 		if f.Direction != nil {
-			dir = map[string]string{"client_to_server": "client to server", "server_to_client": "server to client"}[*f.Direction]
+			dir = strings.ReplaceAll(*f.Direction, "_", " ")
 		}
 		rows = append(rows, []string{""}, []string{"stream", f.Stream + " (" + dir + ")"})
 		rows = append(rows, f.rows()[1:]...)

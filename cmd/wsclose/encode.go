@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/wsclose/wsclose"
@@ -35,10 +36,7 @@ func runEncode(inv *invocation) (result, error) {
 	if err != nil && !errors.Is(err, strconv.ErrRange) {
 		return nil, unreadable("CODE must be a whole number, not %s", excerpt(inv.args[0]))
 	}
-	var reason string
-	if len(inv.args) == 2 {
-		reason = inv.args[1]
-	}
+	reason := strings.Join(inv.args[1:], "") // REASON, or none
 	return decideEncode(code, reason, inv.truncate, inv.lossy)
 }
 

@@ -125,31 +125,28 @@ func decideEvent(steps []peerStep, role wsclose.Role) (*eventResult, error) {
 	res := &eventResult{Role: role.String(), Engines: []string{}}
 	var first []byte    // the first Close body accepted
 	afterFirst := false // a body came after it
-	refused := false
 	for _, in := range steps {
 		var step eventStep
-		switch {
-		case in.lost:
+		if in.lost {
 			step.Verdict, step.received = "tcp_lost", "the TCP connection is lost"
 			if h.State() == wsclose.StateClosed {
 				step.Verdict, step.received = "ignored", "the TCP connection is already closed"
 			}
 			h.TransportClosed()
-		default:
-			step.Body = ptr(hex.EncodeToString(in.body))
+		} else {
 			before := h.State()
 			reply, err := h.Receive(in.body)
-			send := reply != nil
-			if send {
+			if reply != nil {
 				_ = h.Send(reply) // this end writes every reply it owes; Receive's bodies always pass
+				step.Reply, step.replyNote = ptr(hex.EncodeToString(reply)), describeReply(reply, err)
 			}
-			step.received = describeBody(in.body)
+			step.Body, step.received = ptr(hex.EncodeToString(in.body)), describeBody(in.body)
 			switch {
 			case err != nil:
 				_, what, rule := bodyProblem(in.body, err)
-				step.Verdict, step.Refused, refused = "refused", ptr(what+": "+rule), true
+				step.Verdict, step.Refused = "refused", ptr(what+": "+rule)
 				step.received += "; refused: " + *step.Refused + "; the connection fails (RFC 6455 §7.1.7)"
-			case !send:
+			case reply == nil:
 				// This end sends nothing but replies, so a body that needs
 				// none came after the first Close, a failure or TCP's end.
 				step.Verdict = "ignored"
@@ -158,12 +155,8 @@ func decideEvent(steps []peerStep, role wsclose.Role) (*eventResult, error) {
 			default:
 				step.Verdict, first = "accepted", in.body
 			}
-			if send {
-				step.Reply, step.replyNote = ptr(hex.EncodeToString(reply)), describeReply(reply, err)
-			}
 		}
-		step.CloseTransport = h.CloseTransport()
-		step.State = h.State().String()
+		step.CloseTransport, step.State = h.CloseTransport(), h.State().String()
 		res.Steps = append(res.Steps, step)
 	}
 
@@ -186,8 +179,8 @@ func decideEvent(steps []peerStep, role wsclose.Role) (*eventResult, error) {
 		res.Event.ErrorEvent = ptr(ev.Failed)
 		res.Engines = engineDepartures(steps, first, afterFirst, ev)
 	}
-	if refused || !ev.WasClean {
-		return res, &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf("the connection fails: code %v, wasClean false", wsclose.Code(ev.Code))}
+	if !ev.WasClean { // a refused body fails the connection too
+		return res, broken("the connection fails: code %v, wasClean false", wsclose.Code(ev.Code))
 	}
 	return res, nil
 }

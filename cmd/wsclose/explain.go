@@ -112,10 +112,10 @@ type explainRow struct {
 
 // newExplainRow describes first–last by first: the rows of the registry
 // cover codes that the rules treat alike.
-func newExplainRow(first, last wsclose.Code) explainRow {
+func newExplainRow(first wsclose.Code) explainRow {
 	return explainRow{
 		First:         int(first),
-		Last:          int(last),
+		Last:          int(first),
 		Name:          first.Name(),
 		Class:         first.Class().String(),
 		Registered:    first.Registered(),
@@ -137,7 +137,7 @@ var registryRows = sync.OnceValue(func() []explainRow {
 			rows[k].Last = n
 			continue
 		}
-		rows = append(rows, newExplainRow(c, c))
+		rows = append(rows, newExplainRow(c))
 	}
 	return rows
 })
@@ -160,7 +160,7 @@ func runExplain(inv *invocation) (result, error) {
 		if err != nil {
 			return nil, unreadable("CODE must be a whole number from 0 to 65535, not %s", excerpt(a))
 		}
-		res.Codes = append(res.Codes, newExplainRow(wsclose.Code(n), wsclose.Code(n)))
+		res.Codes = append(res.Codes, newExplainRow(wsclose.Code(n)))
 	}
 	return res, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	_ "embed"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -58,30 +59,13 @@ func usageText() string {
 // fields, the flags.
 func helpText(c *command) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "usage: wsclose %s\n\n%s\nJSON: {%q", c.usageLine, c.long, c.fields[0])
-	for _, f := range c.fields[1:] {
-		fmt.Fprintf(&b, ", %q", f)
-	}
-	b.WriteString(`, "error", "offset", "exit"}` + "\n\nFlags:\n")
+	fields := strings.Join(append(slices.Clone(c.fields), "error", "offset", "exit"), `", "`)
+	fmt.Fprintf(&b, "usage: wsclose %s\n\n%s\nJSON: {\"%s\"}\n\nFlags:\n", c.usageLine, c.long, fields)
+	fs := newFlagSet(new(invocation))
 	for _, f := range append([]string{"json"}, c.flags...) {
 		name := "--" + f + map[string]string{"role": " ROLE", "pcap": " FILE", "junit": " FILE", "only": " ID,...", "timeout": " D"}[f]
-		fmt.Fprintf(&b, "  %-16s %s\n", name, flagUsage[f])
+		fmt.Fprintf(&b, "  %-16s %s\n", name, fs.Lookup(f).Usage)
 	}
 	b.WriteString("\n" + commonHelp)
 	return b.String()
-}
-
-// runHelp is "wsclose help [COMMAND]".
-func runHelp(out *output, args []string) int {
-	switch {
-	case len(args) == 0:
-		return out.help(usageText())
-	case len(args) > 1:
-		return out.finish(cmdHelp, nil, usageError("takes one command name"))
-	}
-	c := lookup(args[0])
-	if c == nil {
-		return out.finish(cmdHelp, nil, usageError("unknown command "+excerpt(args[0])+`; run "wsclose -h" for the usage`))
-	}
-	return out.help(helpText(c))
 }

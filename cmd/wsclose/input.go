@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"encoding/base64"
 	"encoding/hex"
 	"fmt"
@@ -29,7 +30,7 @@ const maxInput = 1 << 20
 func readText(args []string, inv *invocation) (string, error) {
 	var text string
 	switch {
-	case len(args) == 0 && inv.stdinIsTerminal:
+	case len(args) == 0 && isTerminal(inv.stdin):
 		return "", usageError(`missing input: give the bytes as arguments, or pipe them in`)
 	case len(args) == 0, len(args) == 1 && args[0] == "-":
 		b, err := io.ReadAll(io.LimitReader(inv.stdin, maxInput+1))
@@ -43,7 +44,7 @@ func readText(args []string, inv *invocation) (string, error) {
 		text = strings.Join(args, " ")
 	}
 	if len(text) > maxInput {
-		return "", unreadable("input longer than 1 MiB; a Close frame is at most 139 bytes")
+		return "", unreadable("input longer than 1 MiB; a Close frame is at most %d bytes", maxFrameLen)
 	}
 	if strings.TrimSpace(text) == "" {
 		return "", unreadable(`empty input; the empty Close body is written "empty"`)
@@ -58,6 +59,7 @@ type input struct {
 	offset []int  // offset[i]: where in the text data[i]'s first digit is; nil for base64
 	text   string
 	next   int    // a hex dump's offset column on the next line; -1 before the first
+	odd    error  // the first run of hex digits of odd length, reported after any bad character
 	packet string // the headers stepped over, when data[start:] is a packet's TCP payload
 	start  int
 }
@@ -82,15 +84,11 @@ func (in *input) closeBody() (f *frameInfo, body []byte, bodyStart int, ferr *fr
 
 // describe says how the bytes were read, for decode's "input" line.
 func (in *input) describe() string {
-	switch in.form {
-	case "empty":
+	if in.form == "empty" {
 		return `the word "empty": the empty body`
-	case "hex dump":
-		return byteCount(len(in.data)) + ", from a hex dump (offset and ASCII columns skipped)"
-	case "frame":
-		return byteCount(len(in.data)) + ", a Close frame in the capture"
 	}
-	return byteCount(len(in.data)) + " of " + in.form
+	return byteCount(len(in.data)) + map[string]string{"hex": " of hex", "base64": " of base64", "frame": ", a Close frame in the capture",
+		"hex dump": ", from a hex dump (offset and ASCII columns skipped)"}[in.form]
 }
 
 // at returns where in the text byte i of the payload was written (-1 when
@@ -103,7 +101,7 @@ func (in *input) at(i int) (int, string) {
 	case i < len(in.offset):
 		return in.offset[i], fmt.Sprintf("input offset %d", in.offset[i])
 	}
-	return len(in.text), fmt.Sprintf("input offset %d", len(in.text))
+	return len(in.text), fmt.Sprintf("input offset %d", len(in.text)) // past the last byte
 }
 
 // readBytes reads the bytes written in text, as people paste them:
@@ -136,12 +134,10 @@ func readBytes(text string) (*input, error) {
 		return in, in.stepOverPacket()
 	}
 	compact := strings.Join(strings.Fields(text), "")
-	nonHex := len(compact) - len(strings.Map(func(r rune) rune {
-		if hexRun(string(r)) == 1 {
-			return r
-		}
-		return -1
-	}, compact))
+	nonHex := 0 // bytes that are no hex digit
+	for i := range len(compact) {
+		nonHex += 1 - hexRun(compact[i:i+1])
+	}
 	mixedCase := strings.ToLower(compact) != compact && strings.ToUpper(compact) != compact
 	if strings.ContainsAny(compact, "+/=") || mixedCase && 4*nonHex > len(compact) {
 		for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.URLEncoding, base64.RawStdEncoding, base64.RawURLEncoding} {
@@ -165,16 +161,15 @@ func (in *input) stepOverPacket() error {
 		return nil
 	}
 	in.packet = s.describe()
-	first := -1
 	for k, n := 0, frameLen(s.payload); n > 0; k, n = k+n, frameLen(s.payload[k+n:]) {
-		if first < 0 || s.payload[k]&0x0F == 0x8 {
-			in.start, in.data, first = s.start+k, in.data[:s.start+k+n], k
-		}
-		if s.payload[k]&0x0F == 0x8 {
-			return nil
+		if isClose := s.payload[k]&0x0F == 0x8; k == 0 || isClose {
+			in.start, in.data = s.start+k, in.data[:s.start+k+n]
+			if isClose {
+				return nil
+			}
 		}
 	}
-	if first >= 0 {
+	if in.start > 0 { // the payload's first frame, which is no Close frame
 		return nil
 	}
 	return unreadable("the bytes are a packet (%s) whose TCP payload holds no whole WebSocket frame (it starts %s); copy only the WebSocket frame (in Wireshark, select the WebSocket layer, then Copy, ...as Hex Dump), or save the capture for decode --pcap, which joins a frame split over segments", s.describe(), excerpt(string(s.payload[:min(len(s.payload), 16)])))
@@ -183,64 +178,50 @@ func (in *input) stepOverPacket() error {
 // parseHex reads text as hex, line by line; see readBytes.
 func parseHex(text string) (*input, error) {
 	in := &input{form: "hex", text: text, next: -1, offset: []int{}}
-	var odd error
 	base := 0
 	for raw := range strings.Lines(text) {
 		line := strings.TrimRight(raw, "\r\n")
 		isDump, err := in.dumpLine(line, base)
+		if err == nil && !isDump {
+			err = in.hexLine(line, base)
+		}
 		if err != nil {
 			return nil, err
 		}
-		if !isDump {
-			lineOdd, err := in.hexLine(line, base)
-			if err != nil {
-				return nil, err
-			}
-			odd = cmpOr(odd, lineOdd)
-		}
 		base += len(raw)
 	}
-	if odd != nil {
-		return nil, odd
+	if in.odd != nil {
+		return nil, in.odd
 	}
 	return in, nil
 }
 
-func cmpOr(a, b error) error {
-	if a != nil {
-		return a
-	}
-	return b
-}
-
 // hexLine reads one line of plain hex, 0x and \x forms included, whose
 // first character is at offset base in the text. A run of hex digits of
-// odd length is returned apart, so that bad characters on later lines are
+// odd length is kept in in.odd, so that bad characters on later lines are
 // reported first.
-func (in *input) hexLine(line string, base int) (odd, err error) {
+func (in *input) hexLine(line string, base int) error {
 	for i := 0; i < len(line); {
 		c := line[i]
 		switch {
 		case isSeparator(c):
 			i++
 			continue
-		case c == '\\' && i+1 < len(line) && (line[i+1] == 'x' || line[i+1] == 'X'):
-			i += 2
-		case c == '0' && i+1 < len(line) && (line[i+1] == 'x' || line[i+1] == 'X') && (i == 0 || isSeparator(line[i-1])):
-			i += 2
+		case i+1 < len(line) && (line[i+1] == 'x' || line[i+1] == 'X') && (c == '\\' || c == '0' && (i == 0 || isSeparator(line[i-1]))):
+			i += 2 // a \x, or a 0x that starts a group
 		}
 		j := i + hexRun(line[i:])
 		if j < len(line) && !isSeparator(line[j]) && line[j] != '\\' || j == i {
-			return nil, in.notHex(base + j)
+			return in.notHex(base + j)
 		}
 		if (j-i)%2 == 1 {
-			odd = cmpOr(odd, unreadableAt(base+i, "odd number of hex digits (%d) at offset %d in %s", j-i, base+i, excerpt(in.text)))
+			in.odd = cmp.Or(in.odd, unreadableAt(base+i, "odd number of hex digits (%d) at offset %d in %s", j-i, base+i, excerpt(in.text)))
 		} else {
 			in.add(line[i:j], base+i)
 		}
 		i = j
 	}
-	return odd, nil
+	return nil
 }
 
 // add appends the bytes of digits, an even run of hex digits at offset at.
@@ -299,41 +280,33 @@ func (in *input) dumpLine(line string, base int) (bool, error) {
 		return true, nil // the last line of hexdump -C, the offset at the end
 	}
 	colon := n < len(line) && line[n] == ':'
-	rest := n
+	i := n
 	if colon {
-		rest++
+		i++
 	} else if !strings.HasPrefix(line[n:], "  ") && !strings.HasPrefix(line[n:], "\t") {
 		return false, nil // one space: plain hex, such as "0000 03e8"
 	}
 	// The hex columns: groups of 2 to 8 digits, each followed by spaces;
 	// the ASCII column is what follows the groups read so far.
-	var digits, at []int
-	for i := rest; ; {
-		for i < len(line) && (line[i] == ' ' || line[i] == '\t') {
-			i++
-		}
+	var row input
+	for {
+		i = len(line) - len(strings.TrimLeft(line[i:], " \t"))
 		j := i + hexRun(line[i:])
 		if j == i || (j-i)%2 == 1 || j-i > 8 || j < len(line) && line[j] != ' ' && line[j] != '\t' {
 			return false, nil
 		}
-		for d := i; d < j; d += 2 {
-			digits, at = append(digits, d), append(at, base+d)
+		row.add(line[i:j], base+i)
+		if asciiColumn(line[j:], row.data) || colon && strings.TrimSpace(line[j:]) == "" {
+			break
 		}
-		b := make([]byte, len(digits))
-		for k, d := range digits {
-			hex.Decode(b[k:k+1], []byte(line[d:d+2]))
-		}
-		if !asciiColumn(line[j:], b) && !(colon && strings.TrimSpace(line[j:]) == "") {
-			i = j
-			continue
-		}
-		if in.next >= 0 && off != uint64(in.next) {
-			return false, unreadableAt(base, "the hex dump goes from offset %x to %x at input offset %d: lines are missing", in.next, off, base)
-		}
-		in.data, in.offset = append(in.data, b...), append(in.offset, at...)
-		in.form, in.next = "hex dump", int(off)+len(b)
-		return true, nil
+		i = j
 	}
+	if in.next >= 0 && off != uint64(in.next) {
+		return false, unreadableAt(base, "the hex dump goes from offset %x to %x at input offset %d: lines are missing", in.next, off, base)
+	}
+	in.data, in.offset = append(in.data, row.data...), append(in.offset, row.offset...)
+	in.form, in.next = "hex dump", int(off)+len(row.data)
+	return true, nil
 }
 
 // asciiColumn reports whether tail, the rest of a dump line after some hex
@@ -342,34 +315,24 @@ func (in *input) dumpLine(line string, base int) (bool, error) {
 // "|" bars (hexdump -C), and spaces at its end may have been lost in
 // copying.
 func asciiColumn(tail string, b []byte) bool {
+	col := make([]byte, len(b))
+	for i, c := range b {
+		col[i] = '.'
+		if c >= 0x20 && c <= 0x7e {
+			col[i] = c
+		}
+	}
 	if t, ok := strings.CutSuffix(tail, "|"); ok && len(t) > len(b) && t[len(t)-len(b)-1] == '|' {
-		gap, col := t[:len(t)-len(b)-1], t[len(t)-len(b):]
-		return gap != "" && strings.TrimLeft(gap, " \t") == "" && asciiMatches(col, b)
+		gap := t[:len(t)-len(b)-1]
+		return gap != "" && strings.TrimLeft(gap, " \t") == "" && strings.HasSuffix(t, string(col))
 	}
 	// The column is the last n characters of tail, n = len(b) less the
 	// spaces lost at its end, and all before it is the gap.
 	visible := len(strings.TrimLeft(tail, " \t"))
-	for lost := 0; lost < len(b); lost++ {
-		if lost > 0 && b[len(b)-lost] != ' ' {
-			break
-		}
-		n := len(b) - lost
-		if n >= visible && n < len(tail) && asciiMatches(tail[len(tail)-n:], b[:n]) {
+	for n := len(col); n > 0 && (n == len(col) || col[n] == ' '); n-- {
+		if n >= visible && n < len(tail) && strings.HasSuffix(tail, string(col[:n])) {
 			return true
 		}
 	}
 	return false
-}
-
-func asciiMatches(col string, b []byte) bool {
-	for i := range b {
-		want := byte('.')
-		if b[i] >= 0x20 && b[i] <= 0x7e {
-			want = b[i]
-		}
-		if col[i] != want {
-			return false
-		}
-	}
-	return true
 }

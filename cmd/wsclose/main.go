@@ -51,7 +51,6 @@ type command struct {
 type invocation struct {
 	args            []string
 	stdin           io.Reader
-	stdinIsTerminal bool
 	json, help      bool
 	truncate, lossy bool
 	role            wsclose.Role
@@ -62,33 +61,22 @@ type invocation struct {
 // commands are wsclose's subcommands, in the order the usage lists them.
 var commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdProbe, cmdVersion}
 
-// flagUsage is each flag's help line.
-var flagUsage = map[string]string{
-	"json":     "print one JSON object for scripts",
-	"truncate": "cut a reason over 123 bytes at a character boundary (never repairs)",
-	"lossy":    "replace each ill-formed UTF-8 sequence in the reason with U+FFFD, and say so",
-	"role":     "the end that receives the bodies: client or server",
-	"pcap":     "read the Close frames of the TCP streams in a .pcap or .pcapng FILE",
-	"junit":    "probe: write JUnit XML for CI to FILE",
-	"only":     "probe: run only the cases named, IDs separated by commas",
-	"timeout":  "probe: bound each case (default 2s)",
-}
-
 // newFlagSet defines every flag of every command on one set, so that flags
 // are parsed one way and may stand anywhere, before the command included.
+// Each usage is the flag's line in the help.
 func newFlagSet(inv *invocation) *flag.FlagSet {
 	fs := flag.NewFlagSet("wsclose", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
-	fs.BoolVar(&inv.json, "json", false, flagUsage["json"])
-	fs.BoolVar(&inv.truncate, "truncate", false, flagUsage["truncate"])
-	fs.BoolVar(&inv.lossy, "lossy", false, flagUsage["lossy"])
-	fs.StringVar(&inv.pcap, "pcap", "", flagUsage["pcap"])
+	fs.BoolVar(&inv.json, "json", false, "print one JSON object for scripts")
+	fs.BoolVar(&inv.truncate, "truncate", false, "cut a reason over 123 bytes at a character boundary (never repairs)")
+	fs.BoolVar(&inv.lossy, "lossy", false, "replace each ill-formed UTF-8 sequence in the reason with U+FFFD, and say so")
+	fs.StringVar(&inv.pcap, "pcap", "", "read the Close frames of the TCP streams in a .pcap or .pcapng FILE")
 	inv.probe.define(fs)
 	fs.BoolVar(&inv.help, "h", false, "")
 	fs.BoolVar(&inv.help, "help", false, "")
 	fs.Bool("version", false, "")
 	inv.role = wsclose.Client
-	fs.Func("role", flagUsage["role"], func(s string) error {
+	fs.Func("role", "the end that receives the bodies: client or server", func(s string) error {
 		switch s {
 		case "client":
 			inv.role = wsclose.Client
@@ -103,10 +91,8 @@ func newFlagSet(inv *invocation) *flag.FlagSet {
 }
 
 func lookup(name string) *command {
-	for _, c := range commands {
-		if c.name == name {
-			return c
-		}
+	if i := slices.IndexFunc(commands, func(c *command) bool { return c.name == name }); i >= 0 {
+		return commands[i]
 	}
 	return nil
 }
@@ -118,7 +104,7 @@ func main() {
 // run is the whole program apart from the process: tests and the fuzz
 // target call it directly. It returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	inv := &invocation{stdin: stdin, stdinIsTerminal: isTerminal(stdin)}
+	inv := &invocation{stdin: stdin}
 	fs := newFlagSet(inv)
 	out := &output{stdout: stdout, stderr: stderr}
 	positional, err := parseInterspersed(fs, args)
@@ -143,12 +129,20 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return out.write(stderr, usageText(), exitUnreadable)
 	}
 	name := positional[0]
+	var helpCmd *command // cmdHelp when run as "wsclose help [COMMAND]"
 	if name == "help" {
-		return runHelp(out, positional[1:])
+		switch len(positional) {
+		case 1:
+			return out.help(usageText())
+		case 2:
+			name, helpCmd, inv.help = positional[1], cmdHelp, true
+		default:
+			return out.finish(cmdHelp, nil, usageError("takes one command name"))
+		}
 	}
 	c := lookup(name)
 	if c == nil {
-		return out.finish(nil, nil, usageError("unknown command "+excerpt(name)+`; run "wsclose -h" for the usage`))
+		return out.finish(helpCmd, nil, usageError("unknown command "+excerpt(name)+`; run "wsclose -h" for the usage`))
 	}
 	if inv.help {
 		return out.help(helpText(c))
@@ -183,10 +177,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // isTerminal reports whether r is a terminal, from which wsclose reads
 // nothing unasked.
 func isTerminal(r io.Reader) bool {
-	f, ok := r.(*os.File)
-	if !ok {
-		return false
-	}
+	f, _ := r.(*os.File) // nil for another reader, whose Stat fails with os.ErrInvalid
 	fi, err := f.Stat()
 	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }
@@ -200,24 +191,18 @@ func isTerminal(r io.Reader) bool {
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 	var flags, positional []string
 	for i := 0; i < len(args); i++ {
-		a := args[i]
-		if a == "--" {
-			positional = append(positional, args[i+1:]...)
-			break
-		}
-		if len(a) < 2 || a[0] != '-' || isNumberLiteral(a) {
+		switch a := args[i]; {
+		case a == "--":
+			positional, i = append(positional, args[i+1:]...), len(args)
+		case len(a) < 2 || a[0] != '-' || jsNumber.MatchString(a):
 			positional = append(positional, a)
-			continue
-		}
-		flags = append(flags, a)
-		name := strings.TrimLeft(a, "-")
-		if strings.Contains(name, "=") {
-			continue
-		}
-		if f := fs.Lookup(name); f != nil && i+1 < len(args) {
-			if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool {
-				i++
-				flags = append(flags, args[i])
+		default:
+			flags = append(flags, a)
+			if f := fs.Lookup(strings.TrimLeft(a, "-")); f != nil && i+1 < len(args) { // nil for --f=v and unknown flags
+				if _, isBool := f.Value.(interface{ IsBoolFlag() bool }); !isBool {
+					i++
+					flags = append(flags, args[i])
+				}
 			}
 		}
 	}

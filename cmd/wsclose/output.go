@@ -8,7 +8,6 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
-	"unicode/utf8"
 )
 
 // A result is what a command found. As text it is rows of cells, which the
@@ -45,18 +44,33 @@ func (f *failure) Error() string { return f.msg }
 // broken, unreadable and unreadableAt report input that breaks a rule
 // (exit status 1) or could not be read (2, with the offset of the first bad
 // character when there is one); usageError a usage error (2).
-func broken(format string, a ...any) error { return newFailure(exitRule, -1, format, a...) }
-func unreadable(format string, a ...any) error {
-	return newFailure(exitUnreadable, -1, format, a...)
+func broken(format string, a ...any) error {
+	return &failure{exit: exitRule, offset: -1, msg: fmt.Sprintf(format, a...)}
 }
+func unreadable(format string, a ...any) error { return unreadableAt(-1, format, a...) }
 func unreadableAt(offset int, format string, a ...any) error {
-	return newFailure(exitUnreadable, offset, format, a...)
+	return &failure{exit: exitUnreadable, offset: offset, msg: fmt.Sprintf(format, a...)}
 }
 func usageError(msg string) error {
 	return &failure{exit: exitUnreadable, offset: -1, msg: msg, usage: true}
 }
-func newFailure(exit, offset int, format string, a ...any) error {
-	return &failure{exit: exit, offset: offset, msg: fmt.Sprintf(format, a...)}
+
+// asFailure is err as a failure; an error of another type breaks a rule.
+func asFailure(err error) *failure {
+	var f *failure
+	if !errors.As(err, &f) {
+		f = &failure{exit: exitRule, offset: -1, msg: err.Error()}
+	}
+	return f
+}
+
+// status is the JSON status of a run that failed with f.
+func (f *failure) status() status {
+	st := status{Error: &f.msg, Exit: f.exit}
+	if f.offset >= 0 {
+		st.Offset = &f.offset
+	}
+	return st
 }
 
 // note is a result's remark for standard error that is no error.
@@ -98,13 +112,8 @@ func (o *output) finish(c *command, res result, err error) int {
 	st := status{Exit: exitOK}
 	var f *failure
 	if err != nil {
-		if !errors.As(err, &f) {
-			f = &failure{exit: exitRule, offset: -1, msg: err.Error()}
-		}
-		st.Exit, st.Error = f.exit, &f.msg
-		if f.offset >= 0 {
-			st.Offset = &f.offset
-		}
+		f = asFailure(err)
+		st = f.status()
 	}
 	var stdout, stderr bytes.Buffer
 	switch {
@@ -137,17 +146,13 @@ func (o *output) finish(c *command, res result, err error) int {
 			fmt.Fprintf(&stderr, "usage: wsclose %s\nRun \"wsclose help %s\" for details.\n", c.usageLine, c.name)
 		}
 	}
-	exit := st.Exit
-	if stdout.Len() > 0 {
-		if _, werr := o.stdout.Write(stdout.Bytes()); werr != nil {
-			exit = exitWrite
-			fmt.Fprintf(&stderr, "%s: writing the output: %v\n", name, werr)
-		}
+	exit := st.Exit // WriteTo writes nothing, and cannot fail, for an empty buffer
+	if _, werr := stdout.WriteTo(o.stdout); werr != nil {
+		exit = exitWrite
+		fmt.Fprintf(&stderr, "%s: writing the output: %v\n", name, werr)
 	}
-	if stderr.Len() > 0 {
-		if _, werr := o.stderr.Write(stderr.Bytes()); werr != nil {
-			exit = exitWrite
-		}
+	if _, werr := stderr.WriteTo(o.stderr); werr != nil {
+		exit = exitWrite
 	}
 	return exit
 }
@@ -181,13 +186,12 @@ const maxQuoted = 40
 // excerpt quotes the first 40 characters of s, as Go quotes them (printable
 // text as it is, anything else escaped), with "..." after when s is longer.
 func excerpt(s string) string {
-	i := 0
-	for k := 0; i < len(s) && k < maxQuoted; k++ {
-		_, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-	}
-	if i < len(s) {
-		return fmt.Sprintf("%q...", s[:i])
+	k := 0
+	for i := range s { // i is where character k starts
+		if k == maxQuoted {
+			return fmt.Sprintf("%q...", s[:i])
+		}
+		k++
 	}
 	return fmt.Sprintf("%q", s)
 }

@@ -37,9 +37,9 @@ type probeFlags struct {
 
 // define defines the flags on fs, which every command shares.
 func (p *probeFlags) define(fs *flag.FlagSet) {
-	fs.StringVar(&p.junit, "junit", "", flagUsage["junit"])
-	fs.StringVar(&p.only, "only", "", flagUsage["only"])
-	fs.DurationVar(&p.timeout, "timeout", wsclosetest.DefaultTimeout, flagUsage["timeout"])
+	fs.StringVar(&p.junit, "junit", "", "probe: write JUnit XML for CI to FILE")
+	fs.StringVar(&p.only, "only", "", "probe: run only the cases named, IDs separated by commas")
+	fs.DurationVar(&p.timeout, "timeout", wsclosetest.DefaultTimeout, "probe: bound each case (default 2s)")
 }
 
 // runProbe runs the cases against url and writes the JUnit file.
@@ -56,7 +56,7 @@ func runProbe(url, only string, timeout time.Duration, junit string) (result, er
 	r, err := wsclosetest.Run(context.Background(), url, opt)
 	switch {
 	case errors.Is(err, wsclosetest.ErrUnreachable), errors.Is(err, wsclosetest.ErrNoUpgrade):
-		return nil, newFailure(exitDown, -1, "%s", strings.TrimPrefix(err.Error(), "wsclosetest: "))
+		return nil, &failure{exit: exitDown, offset: -1, msg: strings.TrimPrefix(err.Error(), "wsclosetest: ")}
 	case err != nil:
 		return nil, usageError(strings.TrimPrefix(err.Error(), "wsclosetest: "))
 	}
@@ -64,7 +64,7 @@ func runProbe(url, only string, timeout time.Duration, junit string) (result, er
 		ElapsedMS: float64(r.Elapsed.Microseconds()) / 1000}
 	if junit != "" {
 		if err := os.WriteFile(junit, junitXML(r), 0o644); err != nil {
-			return res, newFailure(exitWrite, -1, "writing the JUnit file: %v", err)
+			return res, &failure{exit: exitWrite, offset: -1, msg: fmt.Sprintf("writing the JUnit file: %v", err)}
 		}
 	}
 	if r.Fail > 0 {
