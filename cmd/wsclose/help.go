@@ -64,7 +64,7 @@ func helpText(c *command) string {
 	}
 	b.WriteString(`, "error", "offset", "exit"}` + "\n\nFlags:\n")
 	for _, f := range append([]string{"json"}, c.flags...) {
-		name := "--" + f + map[string]string{"role": " ROLE", "pcap": " FILE", "junit": " FILE", "only": " ID,...", "timeout": " D"}[f]
+		name := "--" + f + map[string]string{"role": " ROLE", "pcap": " FILE", "junit": " FILE", "only": " ID,...", "timeout": " D", "addr": " HOST:PORT"}[f]
 		fmt.Fprintf(&b, "  %-16s %s\n", name, flagUsage[f])
 	}
 	b.WriteString("\n" + commonHelp)

@@ -57,10 +57,12 @@ type invocation struct {
 	role            wsclose.Role
 	pcap            string
 	probe           probeFlags
+	addr            string    // serve
+	live            io.Writer // a long-running command's messages while it runs
 }
 
 // commands are wsclose's subcommands, in the order the usage lists them.
-var commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdProbe, cmdVersion}
+var commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdProbe, cmdServe, cmdVersion}
 
 // flagUsage is each flag's help line.
 var flagUsage = map[string]string{
@@ -72,6 +74,7 @@ var flagUsage = map[string]string{
 	"junit":    "probe: write JUnit XML for CI to FILE",
 	"only":     "probe: run only the cases named, IDs separated by commas",
 	"timeout":  "probe: bound each case (default 2s)",
+	"addr":     "serve: the address to listen on (default 127.0.0.1:9001)",
 }
 
 // newFlagSet defines every flag of every command on one set, so that flags
@@ -84,6 +87,7 @@ func newFlagSet(inv *invocation) *flag.FlagSet {
 	fs.BoolVar(&inv.lossy, "lossy", false, flagUsage["lossy"])
 	fs.StringVar(&inv.pcap, "pcap", "", flagUsage["pcap"])
 	inv.probe.define(fs)
+	fs.StringVar(&inv.addr, "addr", "127.0.0.1:9001", flagUsage["addr"])
 	fs.BoolVar(&inv.help, "h", false, "")
 	fs.BoolVar(&inv.help, "help", false, "")
 	fs.Bool("version", false, "")
@@ -123,6 +127,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := &output{stdout: stdout, stderr: stderr}
 	positional, err := parseInterspersed(fs, args)
 	out.json = inv.json
+	inv.live = stdout
+	if inv.json {
+		inv.live = stderr // standard output is the one JSON object
+	}
 	if err != nil {
 		msg := strings.NewReplacer("flag -", "flag --", "defined: -", "defined: --").Replace(err.Error())
 		if strings.HasPrefix(msg, "flag provided but not defined") {
