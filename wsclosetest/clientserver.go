@@ -194,8 +194,9 @@ type caseInfo struct {
 	Rule  string       `json:"rule"`
 	Want  string       `json:"want"`
 	Close *ClientClose `json:"close"`
-	// ServerDriven: the server closes first, so that an Autobahn client
-	// driver runs the case; its number on the Autobahn URLs.
+	// Autobahn is the case's number on the Autobahn URLs (from 1): the
+	// cases the server starts, which an Autobahn client driver runs; 0
+	// (left out) for those where the client closes first.
 	Autobahn int `json:"autobahn,omitempty"`
 }
 
