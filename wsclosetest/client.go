@@ -738,6 +738,9 @@ func gradeEvents(p play, m clientModel, ev *clientEvents, accepted bool, add fun
 	if ev.WasClean != nil && *ev.WasClean != want.WasClean && codeOK {
 		add(Fail, fmt.Sprintf("RFC 6455 §7.1.4, WHATWG: wasClean is %v", want.WasClean))
 	}
+	if ev.Messages > 0 && p.fault != nil && p.fault.frame[0]&0x0f != wire.OpClose && p.fault.frame[0]&0x0f != wire.OpPing {
+		add(Fail, fmt.Sprintf("%s: the client delivered it as a message instead of failing the connection (RFC 6455 §7.1.7)", p.fault.rule))
+	}
 	if ev.Messages > 0 && afterClose {
 		add(Info, "RFC 6455 §1.4: a receiver discards data after a Close; the client delivered it")
 	}
