@@ -157,7 +157,7 @@ func TestClientServerManyConns(t *testing.T) {
 	srv := httptest.NewServer(s)
 	defer srv.Close()
 	for _, n := range []int{500, MaxConns + 20} {
-		var wg sync.WaitGroup
+		var wg, answered sync.WaitGroup // every connection ends; every one has its status line
 		var mu sync.Mutex
 		statuses := map[int]int{}
 		start := time.Now()
@@ -166,8 +166,11 @@ func TestClientServerManyConns(t *testing.T) {
 		var peak uint64
 		for i := range n {
 			wg.Add(1)
+			answered.Add(1)
 			go func() {
 				defer wg.Done()
+				once := sync.OnceFunc(answered.Done)
+				defer once()
 				conn, err := net.DialTimeout("tcp", strings.TrimPrefix(srv.URL, "http://"), 5*time.Second)
 				if err != nil {
 					t.Error(err)
@@ -181,13 +184,15 @@ func TestClientServerManyConns(t *testing.T) {
 				mu.Lock()
 				statuses[status]++
 				mu.Unlock()
+				once()
 				if status == http.StatusSwitchingProtocols {
 					io.Copy(io.Discard, conn) // until the server closes: it waits for a reply that never comes
 				}
 			}()
 		}
-		// Sample the heap while the connections are open.
-		time.Sleep(ReplyTimeout / 2)
+		// Sample the heap once every connection is answered: the upgraded
+		// ones are open, each waiting ReplyTimeout for a reply.
+		answered.Wait()
 		var mid runtime.MemStats
 		runtime.ReadMemStats(&mid)
 		peak = mid.HeapInuse
