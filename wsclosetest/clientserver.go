@@ -575,7 +575,7 @@ func (s *ClientServer) serveReport(w http.ResponseWriter, r *http.Request) {
 // of each verdict.
 type AgentReport struct {
 	Agent     string   `json:"agent"`
-	UserAgent string   `json:"userAgent,omitempty"`
+	UserAgent string   `json:"user_agent,omitempty"`
 	Cases     []Result `json:"cases"`
 	Pass      int      `json:"pass"`
 	Fail      int      `json:"fail"`
