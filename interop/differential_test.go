@@ -11,6 +11,7 @@ package interop
 import (
 	"bufio"
 	"encoding/binary"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
@@ -372,4 +373,13 @@ func FuzzPeersDiffer(f *testing.F) {
 		}
 		checkPeersDiffer(t, known, body)
 	})
+}
+
+// mustHex decodes a hex literal of the test.
+func mustHex(s string) []byte {
+	b, err := hex.DecodeString(s)
+	if err != nil {
+		panic(err)
+	}
+	return b
 }

@@ -17,7 +17,9 @@
 //	go test -run TestPeerHandshake                the closing handshake, wsclose.Handshake against each peer
 //	go test -run TestServerConformance            wsclosetest's cases against each peer's echo server and Node's ws
 //	go test -run '^TestBrowserClose$'             WebSocket.close(code, reason) in Chromium and Node
-//	go test -run TestBrowserCloseEvent            the close event in Chromium and Node against a raw server
+//	go test -run '^TestServe$'                    the client cases of "wsclose serve": Chromium through its
+//	                                              page, Node through the Autobahn URLs, the Go peers through
+//	                                              wsclosetest.ClientCases
 //	go test -run TestAllocations                  wsclose's allocation figures
 //	./bench.sh                                    the side-by-side benchmarks, with benchstat
 //	go test -run TestLicense                      the root LICENSE as pkg.go.dev's detector reads it
@@ -48,12 +50,9 @@
 //     wsclose.AppendScriptClose says: the exception it throws or the Close
 //     body it sends.
 //   - jsResult: what closecalls.mjs reports of one close() call.
-//   - jsCloseEvent: what closeevent.mjs reports of one connection: its
-//     events and the close event's fields.
-//   - serverRecord: what the raw server of the close-event test saw on one
-//     connection: the Close bodies the engine sent and when it closed TCP.
-//   - observation: one close in the close-event test, as an engine did it
-//     (a jsCloseEvent and a serverRecord) or as wsclose.Handshake says.
+//   - agentReport, caseResult: what /report.json of "wsclose serve" says
+//     of one client (the verdicts of package wsclosetest), as the tables
+//     of TestServe need it.
 //   - departure: a kind of way a peer or an engine leaves RFC 6455 or the
 //     WHATWG WebSockets Standard, and the section that decides it.
 package interop

@@ -2,7 +2,7 @@ package interop
 
 // The JavaScript engines of the browser tests and the raw server they
 // connect to. An engine runs a runner module of testdata (closecalls.mjs,
-// closeevent.mjs): one headless Chromium, driven over the DevTools
+// autobahn.mjs), or opens a page (TestServe): one headless Chromium, driven over the DevTools
 // protocol, and Node's built-in WebSocket (undici), through node.mjs. Both
 // are bounded in time. The server plays one item of the runner's input on
 // each connection and records what it saw, by the item's id.
@@ -98,11 +98,12 @@ func requireTool(t *testing.T, what string, names ...string) string {
 	return ""
 }
 
-// callChromium starts one headless Chromium ($CHROMIUM, or the first found
-// on $PATH), opens pageURL and calls r's function there, awaiting the
-// promise it gives. A Chromium that cannot be driven skips the test,
-// except in CI.
-func callChromium(t *testing.T, pageURL string, r runner, args []any, out any) string {
+// startChromium starts one headless Chromium ($CHROMIUM, or the first
+// found on $PATH) with a fresh profile, opens pageURL and returns the
+// browser's context, bounded by engineLimit, and its product and version.
+// A Chromium that cannot be driven skips the test, except in CI, and so
+// does fail, for the errors that come later.
+func startChromium(t *testing.T, pageURL string) (ctx context.Context, product string, fail func(error)) {
 	path := os.Getenv("CHROMIUM")
 	if path == "" {
 		path = requireTool(t, "Chromium", "chromium", "chromium-browser", "google-chrome")
@@ -120,13 +121,14 @@ func callChromium(t *testing.T, pageURL string, r runner, args []any, out any) s
 		chromedp.Flag("disable-quic", true),
 	)
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	ctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
+	t.Cleanup(cancel)
 	timer := time.AfterFunc(engineLimit, cancel)
-	defer timer.Stop()
+	t.Cleanup(func() { timer.Stop() })
 
-	fail := func(err error) {
+	fail = func(err error) {
+		t.Helper()
 		if os.Getenv("CI") != "" {
 			t.Fatalf("Chromium (%s): %v", path, err)
 		}
@@ -140,6 +142,13 @@ func callChromium(t *testing.T, pageURL string, r runner, args []any, out any) s
 	if err != nil {
 		fail(err)
 	}
+	return ctx, version.Product, fail
+}
+
+// callChromium opens pageURL in a new headless Chromium and calls r's
+// function there, awaiting the promise it gives.
+func callChromium(t *testing.T, pageURL string, r runner, args []any, out any) string {
+	ctx, product, fail := startChromium(t, pageURL)
 	expr := fmt.Sprintf("%s(...%s)", r.fn, mustJSON(t, args))
 	res, err := chromedp.Run(ctx, chromedp.Evaluate[[]byte](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
@@ -148,7 +157,7 @@ func callChromium(t *testing.T, pageURL string, r runner, args []any, out any) s
 	if err := json.Unmarshal(res, out); err != nil {
 		fail(fmt.Errorf("%s gave %q: %v", r.fn, res, err))
 	}
-	return version.Product
+	return product
 }
 
 // callNode runs r in Node through node.mjs, with args as JSON on stdin.

@@ -4,8 +4,10 @@ package wsclosetest
 
 // Cases returns every case, in the order Run runs them and reports them:
 // Autobahn TestSuite's section 7 under its own IDs, then the cases Autobahn
-// lacks under IDs that are words. Each is sent on a connection of its own.
-// "Measured" lines are departures of real servers that the project's
+// lacks under IDs that are words (Tests: Server, which Run and TestServer
+// run), then the cases of a client (Tests: Client, which ClientServer plays
+// and TestClient runs). Each is sent on a connection of its own.
+// "Measured" lines are departures of real peers that the project's
 // interop tests measure and assert (Case.Departures).
 //
 //   - 7.1.1: a Text message, then a Close.
@@ -496,6 +498,1284 @@ package wsclosetest
 //     server closes first, so that it holds TIME_WAIT).
 //     Measured: coder/websocket v1.8.15: fail, close 1002, TCP left open: having failed the
 //     connection, it waits for a Close in answer before it closes TCP.
+//   - server-close-one-byte-61: Close 1 byte `61`, reads the reply, closes TCP.
+//     Sends a Close with the body "61"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: gorilla/websocket: fail, sends Close empty; close 1005 "": RFC 6455 §5.5.1, §7.4:
+//     close payload too short to hold a code: 1 byte; the client took it and answered empty instead
+//     of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails this); RFC 6455
+//     §7.1.5: the close code to report is 1006; the client reported 1005.
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not in use":
+//     the client sent an unmasked frame from a client: a client MUST mask all frames that it sends
+//     to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 97 "": RFC 6455 §7.1.5: the close code to
+//     report is 1006; the client reported 97.
+//   - server-close-one-byte-03: Close 1 byte `03`, reads the reply, closes TCP.
+//     Sends a Close with the body "03"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: gorilla/websocket: fail, sends Close empty; close 1005 "": RFC 6455 §5.5.1, §7.4:
+//     close payload too short to hold a code: 1 byte; the client took it and answered empty instead
+//     of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails this); RFC 6455
+//     §7.1.5: the close code to report is 1006; the client reported 1005.
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not in use":
+//     the client sent an unmasked frame from a client: a client MUST mask all frames that it sends
+//     to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 3 "": RFC 6455 §7.1.5: the close code to
+//     report is 1006; the client reported 3.
+//   - server-close-one-byte-00: Close 1 byte `00`, reads the reply, closes TCP.
+//     Sends a Close with the body "00"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: gorilla/websocket: fail, sends Close empty; close 1005 "": RFC 6455 §5.5.1, §7.4:
+//     close payload too short to hold a code: 1 byte; the client took it and answered empty instead
+//     of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails this); RFC 6455
+//     §7.1.5: the close code to report is 1006; the client reported 1005.
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not in use":
+//     the client sent an unmasked frame from a client: a client MUST mask all frames that it sends
+//     to the server (RFC 6455 §5.1).
+//   - server-close-empty: Close empty, reads the reply, closes TCP.
+//     Sends a Close with the body ""; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close empty; reports no error event, close 1005 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//   - server-close-code-1000: Close 1000, reads the reply, closes TCP.
+//     Sends a Close with the body "03e8"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//   - server-close-code-1001: Close 1001, reads the reply, closes TCP.
+//     Sends a Close with the body "03e9"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1001; reports no error event, close 1001 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: lxzan/gws: fail, sends Close 1000; close 1001 "": RFC 6455 §5.5.1: the answer to a
+//     Close echoes its status code: 1001, not 1000 (Autobahn TestSuite fails another code).
+//   - server-close-reason-ok: Close 1000 + "OK", reads the reply, closes TCP.
+//     Sends a Close with the body "03e84f4b"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "OK" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: Chromium: info, sends Close 1000 + "OK"; no error event, close 1000 "OK" wasClean:
+//     RFC 6455 §5.5.1: the echo of the code alone or of the code and the reason: both allowed.
+//     Measured: coder/websocket: info, sends Close 1000 + "OK"; close 1000 "OK": RFC 6455 §5.5.1:
+//     the echo of the code alone or of the code and the reason: both allowed.
+//   - server-close-reason-hello-world: Close 1000 + "Hello World!", reads the reply, closes TCP.
+//     Sends a Close with the body "03e848656c6c6f20576f726c6421"; reads the client's reply (up to
+//     2s), then closes TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "Hello World!"
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: Chromium: info, sends Close 1000 + "Hello World!"; no error event, close 1000
+//     "Hello World!" wasClean: RFC 6455 §5.5.1: the echo of the code alone or of the code and the
+//     reason: both allowed.
+//     Measured: coder/websocket: info, sends Close 1000 + "Hello World!"; close 1000 "Hello
+//     World!": RFC 6455 §5.5.1: the echo of the code alone or of the code and the reason: both
+//     allowed.
+//   - server-close-reason-hello: Close 1000 + "hello", reads the reply, closes TCP.
+//     Sends a Close with the body "03e868656c6c6f"; reads the client's reply (up to 2s), then
+//     closes TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "hello" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: Chromium: info, sends Close 1000 + "hello"; no error event, close 1000 "hello"
+//     wasClean: RFC 6455 §5.5.1: the echo of the code alone or of the code and the reason: both
+//     allowed.
+//     Measured: coder/websocket: info, sends Close 1000 + "hello"; close 1000 "hello": RFC 6455
+//     §5.5.1: the echo of the code alone or of the code and the reason: both allowed.
+//   - server-close-reason-done: Close 1000 + "DONE", reads the reply, closes TCP.
+//     Sends a Close with the body "03e8444f4e45"; reads the client's reply (up to 2s), then closes
+//     TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "DONE" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: Chromium: info, sends Close 1000 + "DONE"; no error event, close 1000 "DONE"
+//     wasClean: RFC 6455 §5.5.1: the echo of the code alone or of the code and the reason: both
+//     allowed.
+//     Measured: coder/websocket: info, sends Close 1000 + "DONE"; close 1000 "DONE": RFC 6455
+//     §5.5.1: the echo of the code alone or of the code and the reason: both allowed.
+//   - server-close-reason-going-away: Close 1001 + "going away", reads the reply, closes TCP.
+//     Sends a Close with the body "03e9676f696e672061776179"; reads the client's reply (up to 2s),
+//     then closes TCP.
+//     Expects the client sends Close 1001; reports no error event, close 1001 "going away"
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: Chromium: info, sends Close 1001 + "going away"; no error event, close 1001 "going
+//     away" wasClean: RFC 6455 §5.5.1: the echo of the code alone or of the code and the reason:
+//     both allowed.
+//     Measured: coder/websocket: info, sends Close 1001 + "going away"; close 1001 "going away":
+//     RFC 6455 §5.5.1: the echo of the code alone or of the code and the reason: both allowed.
+//     Measured: lxzan/gws: fail, sends Close 1000; close 1001 "going away": RFC 6455 §5.5.1: the
+//     answer to a Close echoes its status code: 1001, not 1000 (Autobahn TestSuite fails another
+//     code).
+//   - server-close-reason-123-bytes: Close 1000 + 123-byte reason, reads the reply, closes TCP.
+//     Sends a Close with the body
+//     "03e82a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
+//     reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000
+//     "***************************************************************************************************************************"
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: Chromium: info, sends Close 1000 + 123-byte reason; no error event, close 1000
+//     "***************************************************************************************************************************"
+//     wasClean: RFC 6455 §5.5.1: the echo of the code alone or of the code and the reason: both
+//     allowed.
+//     Measured: coder/websocket: info, sends Close 1000 + 123-byte reason; close 1000
+//     "***************************************************************************************************************************":
+//     RFC 6455 §5.5.1: the echo of the code alone or of the code and the reason: both allowed.
+//   - server-close-reason-124-bytes: Close 1000 + 124 bytes (126 in all), reads the reply, closes TCP.
+//     Sends a Close with the body
+//     "03e82a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a2a";
+//     reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: gobwas/ws: warn, sends no Close; no close code, error "control frame payload limit
+//     exceeded": RFC 6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close
+//     frame with a status code (1002 or 1007 here).
+//   - server-close-reason-surrogate-inside: Close 1000 + `cebae1bdb9cf83cebcceb5eda080656469746564` (not UTF-8), reads the reply, closes TCP.
+//     Sends a Close with the body "03e8cebae1bdb9cf83cebcceb5eda080656469746564"; reads the
+//     client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1007 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: info, sends Close 1002 + 28-byte reason; error event, close 1006 "" not
+//     wasClean: RFC 6455 §8.1 names no status for a reason that is not UTF-8: 1007 fits it
+//     (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: gorilla/websocket: info, sends Close 1002 + 35-byte reason; no close code, error
+//     "websocket: invalid utf8 payload in close frame": RFC 6455 §8.1 names no status for a reason
+//     that is not UTF-8: 1007 fits it (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: coder/websocket: fail, sends Close 1000 +
+//     `cebae1bdb9cf83cebcceb5eda080656469746564` (not UTF-8); close 1000
+//     "\u03ba\u1f79\u03c3\u03bc\u03b5\xed\xa0\x80edited": RFC 6455 §5.5.1, §7.4: close reason
+//     contains a lone surrogate at offset 11; the client took it and answered 1000 +
+//     `cebae1bdb9cf83cebcceb5eda080656469746564` (not UTF-8) instead of failing the connection with
+//     1007 (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "invalid utf8 sequence in
+//     close reason": the client sent an unmasked frame from a client: a client MUST mask all frames
+//     that it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1007; close 1000
+//     "\u03ba\u1f79\u03c3\u03bc\u03b5\xed\xa0\x80edited": RFC 6455 §7.1.5, §7.1.7: close reason
+//     contains a lone surrogate at offset 11: the connection fails, and its close code is 1006; the
+//     client reported the code of that Close, 1000.
+//   - server-close-reason-ffff: Close 1000 + `ffff` (not UTF-8), reads the reply, closes TCP.
+//     Sends a Close with the body "03e8ffff"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1007 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: info, sends Close 1002 + 28-byte reason; error event, close 1006 "" not
+//     wasClean: RFC 6455 §8.1 names no status for a reason that is not UTF-8: 1007 fits it
+//     (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: gorilla/websocket: info, sends Close 1002 + 35-byte reason; no close code, error
+//     "websocket: invalid utf8 payload in close frame": RFC 6455 §8.1 names no status for a reason
+//     that is not UTF-8: 1007 fits it (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: coder/websocket: fail, sends Close 1000 + `ffff` (not UTF-8); close 1000
+//     "\xff\xff": RFC 6455 §5.5.1, §7.4: close reason is not valid UTF-8 at offset 0; the client
+//     took it and answered 1000 + `ffff` (not UTF-8) instead of failing the connection with 1007
+//     (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "invalid utf8 sequence in
+//     close reason": the client sent an unmasked frame from a client: a client MUST mask all frames
+//     that it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1007; close 1000 "\xff\xff": RFC 6455 §7.1.5,
+//     §7.1.7: close reason is not valid UTF-8 at offset 0: the connection fails, and its close
+//     code is 1006; the client reported the code of that Close, 1000.
+//   - server-close-reason-f8: Close 1000 + `f8` (not UTF-8), reads the reply, closes TCP.
+//     Sends a Close with the body "03e8f8"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1007 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: info, sends Close 1002 + 28-byte reason; error event, close 1006 "" not
+//     wasClean: RFC 6455 §8.1 names no status for a reason that is not UTF-8: 1007 fits it
+//     (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: gorilla/websocket: info, sends Close 1002 + 35-byte reason; no close code, error
+//     "websocket: invalid utf8 payload in close frame": RFC 6455 §8.1 names no status for a reason
+//     that is not UTF-8: 1007 fits it (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: coder/websocket: fail, sends Close 1000 + `f8` (not UTF-8); close 1000 "\xf8": RFC
+//     6455 §5.5.1, §7.4: close reason is not valid UTF-8 at offset 0; the client took it and
+//     answered 1000 + `f8` (not UTF-8) instead of failing the connection with 1007 (§7.1.7;
+//     Autobahn TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "invalid utf8 sequence in
+//     close reason": the client sent an unmasked frame from a client: a client MUST mask all frames
+//     that it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1007; close 1000 "\xf8": RFC 6455 §7.1.5, §7.1.7:
+//     close reason is not valid UTF-8 at offset 0: the connection fails, and its close code is
+//     1006; the client reported the code of that Close, 1000.
+//   - server-close-reason-cut: Close 1007 + `cebae1bd` (not UTF-8), reads the reply, closes TCP.
+//     Sends a Close with the body "03efcebae1bd"; reads the client's reply (up to 2s), then closes
+//     TCP.
+//     Expects the client sends Close 1007 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: info, sends Close 1002 + 28-byte reason; error event, close 1006 "" not
+//     wasClean: RFC 6455 §8.1 names no status for a reason that is not UTF-8: 1007 fits it
+//     (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: gorilla/websocket: info, sends Close 1002 + 35-byte reason; no close code, error
+//     "websocket: invalid utf8 payload in close frame": RFC 6455 §8.1 names no status for a reason
+//     that is not UTF-8: 1007 fits it (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: coder/websocket: fail, sends Close 1007 + `cebae1bd` (not UTF-8); close 1007
+//     "\u03ba\xe1\xbd": RFC 6455 §5.5.1, §7.4: close reason is not valid UTF-8 at offset 2; the
+//     client took it and answered 1007 + `cebae1bd` (not UTF-8) instead of failing the connection
+//     with 1007 (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "invalid utf8 sequence in
+//     close reason": the client sent an unmasked frame from a client: a client MUST mask all frames
+//     that it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1007; close 1007 "\u03ba\xe1\xbd": RFC 6455 §7.1.5,
+//     §7.1.7: close reason is not valid UTF-8 at offset 2: the connection fails, and its close
+//     code is 1006; the client reported the code of that Close, 1007.
+//   - server-close-code-0: Close 0, reads the reply, closes TCP.
+//     Sends a Close with the body "0000"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: fail, sends Close 0; no error event, close 0 "" wasClean: RFC 6455
+//     §5.5.1, §7.4: invalid close code 0: not used (0-999); the client took it and answered 0
+//     instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not in use":
+//     the client sent an unmasked frame from a client: a client MUST mask all frames that it sends
+//     to the server (RFC 6455 §5.1).
+//   - server-close-code-999: Close 999, reads the reply, closes TCP.
+//     Sends a Close with the body "03e7"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: fail, sends Close 999; no error event, close 999 "" wasClean: RFC 6455
+//     §5.5.1, §7.4: invalid close code 999: not used (0-999); the client took it and answered 999
+//     instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not in use":
+//     the client sent an unmasked frame from a client: a client MUST mask all frames that it sends
+//     to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 999 "": RFC 6455 §7.1.5, §7.1.7: invalid
+//     close code 999: not used (0-999): the connection fails, and its close code is 1006; the
+//     client reported the code of that Close, 999.
+//   - server-close-code-1004: Close 1004, reads the reply, closes TCP.
+//     Sends a Close with the body "03ec"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: fail, sends Close 1004; no error event, close 1004 "" wasClean: RFC 6455
+//     §5.5.1, §7.4: invalid close code 1004: reserved; the client took it and answered 1004
+//     instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code has no meaning
+//     yet": the client sent an unmasked frame from a client: a client MUST mask all frames that it
+//     sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 1004 "": RFC 6455 §7.1.5, §7.1.7:
+//     invalid close code 1004: reserved: the connection fails, and its close code is 1006; the
+//     client reported the code of that Close, 1004.
+//   - server-close-code-1005: Close 1005, reads the reply, closes TCP.
+//     Sends a Close with the body "03ed"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is only
+//     application level": the client sent an unmasked frame from a client: a client MUST mask all
+//     frames that it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 1005 "": RFC 6455 §7.1.5, §7.1.7:
+//     invalid close code 1005: reported only, never sent: the connection fails, and its close code
+//     is 1006; the client reported the code of that Close, 1005.
+//   - server-close-code-1006: Close 1006, reads the reply, closes TCP.
+//     Sends a Close with the body "03ee"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is only
+//     application level": the client sent an unmasked frame from a client: a client MUST mask all
+//     frames that it sends to the server (RFC 6455 §5.1).
+//   - server-close-code-1015: Close 1015, reads the reply, closes TCP.
+//     Sends a Close with the body "03f7"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is only
+//     application level": the client sent an unmasked frame from a client: a client MUST mask all
+//     frames that it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 1015 "": RFC 6455 §7.1.5, §7.1.7:
+//     invalid close code 1015: reported only, never sent: the connection fails, and its close code
+//     is 1006; the client reported the code of that Close, 1015.
+//   - server-close-code-1016: Close 1016, reads the reply, closes TCP.
+//     Sends a Close with the body "03f8"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: fail, sends Close 1016; no error event, close 1016 "" wasClean: RFC 6455
+//     §5.5.1, §7.4: invalid close code 1016: unassigned (1016-2999); the client took it and
+//     answered 1016 instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails
+//     this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not defined
+//     in spec": the client sent an unmasked frame from a client: a client MUST mask all frames that
+//     it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 1016 "": RFC 6455 §7.1.5, §7.1.7:
+//     invalid close code 1016: unassigned (1016-2999): the connection fails, and its close code is
+//     1006; the client reported the code of that Close, 1016.
+//   - server-close-code-1100: Close 1100, reads the reply, closes TCP.
+//     Sends a Close with the body "044c"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: fail, sends Close 1100; no error event, close 1100 "" wasClean: RFC 6455
+//     §5.5.1, §7.4: invalid close code 1100: unassigned (1016-2999); the client took it and
+//     answered 1100 instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails
+//     this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not defined
+//     in spec": the client sent an unmasked frame from a client: a client MUST mask all frames that
+//     it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 1100 "": RFC 6455 §7.1.5, §7.1.7:
+//     invalid close code 1100: unassigned (1016-2999): the connection fails, and its close code is
+//     1006; the client reported the code of that Close, 1100.
+//   - server-close-code-2000: Close 2000, reads the reply, closes TCP.
+//     Sends a Close with the body "07d0"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: fail, sends Close 2000; no error event, close 2000 "" wasClean: RFC 6455
+//     §5.5.1, §7.4: invalid close code 2000: unassigned (1016-2999); the client took it and
+//     answered 2000 instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails
+//     this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not defined
+//     in spec": the client sent an unmasked frame from a client: a client MUST mask all frames that
+//     it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 2000 "": RFC 6455 §7.1.5, §7.1.7:
+//     invalid close code 2000: unassigned (1016-2999): the connection fails, and its close code is
+//     1006; the client reported the code of that Close, 2000.
+//   - server-close-code-2999: Close 2999, reads the reply, closes TCP.
+//     Sends a Close with the body "0bb7"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: fail, sends Close 2999; no error event, close 2999 "" wasClean: RFC 6455
+//     §5.5.1, §7.4: invalid close code 2999: unassigned (1016-2999); the client took it and
+//     answered 2999 instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails
+//     this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not defined
+//     in spec": the client sent an unmasked frame from a client: a client MUST mask all frames that
+//     it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 2999 "": RFC 6455 §7.1.5, §7.1.7:
+//     invalid close code 2999: unassigned (1016-2999): the connection fails, and its close code is
+//     1006; the client reported the code of that Close, 2999.
+//   - server-close-code-3000: Close 3000, reads the reply, closes TCP.
+//     Sends a Close with the body "0bb8"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 3000; reports no error event, close 3000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//   - server-close-code-3999: Close 3999, reads the reply, closes TCP.
+//     Sends a Close with the body "0f9f"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 3999; reports no error event, close 3999 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//   - server-close-code-4000: Close 4000, reads the reply, closes TCP.
+//     Sends a Close with the body "0fa0"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 4000; reports no error event, close 4000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//   - server-close-code-4999: Close 4999, reads the reply, closes TCP.
+//     Sends a Close with the body "1387"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 4999; reports no error event, close 4999 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//   - server-close-code-5000: Close 5000, reads the reply, closes TCP.
+//     Sends a Close with the body "1388"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: fail, sends Close 5000; no error event, close 5000 "" wasClean: RFC 6455
+//     §5.5.1, §7.4: invalid close code 5000: out of range (5000 and above); the client took it
+//     and answered 5000 instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite
+//     fails this).
+//     Measured: gobwas/ws: fail, sends Close 5000; close 5000 "": RFC 6455 §5.5.1, §7.4: invalid
+//     close code 5000: out of range (5000 and above); the client took it and answered 5000 instead
+//     of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 5000 "": RFC 6455 §7.1.5, §7.1.7:
+//     invalid close code 5000: out of range (5000 and above): the connection fails, and its close
+//     code is 1006; the client reported the code of that Close, 5000.
+//   - server-close-code-6000: Close 6000, reads the reply, closes TCP.
+//     Sends a Close with the body "1770"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: fail, sends Close 6000; no error event, close 6000 "" wasClean: RFC 6455
+//     §5.5.1, §7.4: invalid close code 6000: out of range (5000 and above); the client took it
+//     and answered 6000 instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite
+//     fails this).
+//     Measured: gobwas/ws: fail, sends Close 6000; close 6000 "": RFC 6455 §5.5.1, §7.4: invalid
+//     close code 6000: out of range (5000 and above); the client took it and answered 6000 instead
+//     of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 6000 "": RFC 6455 §7.1.5, §7.1.7:
+//     invalid close code 6000: out of range (5000 and above): the connection fails, and its close
+//     code is 1006; the client reported the code of that Close, 6000.
+//   - server-close-code-65535: Close 65535, reads the reply, closes TCP.
+//     Sends a Close with the body "ffff"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: fail, sends Close 65535; no error event, close 65535 "" wasClean: RFC
+//     6455 §5.5.1, §7.4: invalid close code 65535: out of range (5000 and above); the client took
+//     it and answered 65535 instead of failing the connection with 1002 (§7.1.7; Autobahn
+//     TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends Close 65535; close 65535 "": RFC 6455 §5.5.1, §7.4:
+//     invalid close code 65535: out of range (5000 and above); the client took it and answered
+//     65535 instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: lxzan/gws: fail, sends Close 1002; close 65535 "": RFC 6455 §7.1.5, §7.1.7:
+//     invalid close code 65535: out of range (5000 and above): the connection fails, and its close
+//     code is 1006; the client reported the code of that Close, 65535.
+//   - server-close-code-1012: Close 1012, reads the reply, closes TCP.
+//     Sends a Close with the body "03f4"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1012; reports no error event, close 1012 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not defined
+//     in spec": the client sent an unmasked frame from a client: a client MUST mask all frames that
+//     it sends to the server (RFC 6455 §5.1); RFC 6455 §5.5.1: an endpoint that receives a Close
+//     frame and sent none MUST send a Close frame in response.
+//     Measured: lxzan/gws: fail, sends Close 1000; close 1012 "": RFC 6455 §5.5.1: the answer to a
+//     Close echoes its status code: 1012, not 1000 (Autobahn TestSuite fails another code).
+//   - server-close-code-1013: Close 1013, reads the reply, closes TCP.
+//     Sends a Close with the body "03f5"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1013; reports no error event, close 1013 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not defined
+//     in spec": the client sent an unmasked frame from a client: a client MUST mask all frames that
+//     it sends to the server (RFC 6455 §5.1); RFC 6455 §5.5.1: an endpoint that receives a Close
+//     frame and sent none MUST send a Close frame in response.
+//     Measured: lxzan/gws: fail, sends Close 1000; close 1013 "": RFC 6455 §5.5.1: the answer to a
+//     Close echoes its status code: 1013, not 1000 (Autobahn TestSuite fails another code).
+//   - server-close-code-1014: Close 1014, reads the reply, closes TCP.
+//     Sends a Close with the body "03f6"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1014; reports no error event, close 1014 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: gorilla/websocket: fail, sends Close 1002 + "bad close code 1014"; no close code,
+//     error "websocket: bad close code 1014": RFC 6455 §5.5.1: the answer to a Close echoes its
+//     status code: 1014, not 1002 + "bad close code 1014" (Autobahn TestSuite fails another code).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "status code is not defined
+//     in spec": the client sent an unmasked frame from a client: a client MUST mask all frames that
+//     it sends to the server (RFC 6455 §5.1); RFC 6455 §5.5.1: an endpoint that receives a Close
+//     frame and sent none MUST send a Close frame in response.
+//     Measured: lxzan/gws: fail, sends Close 1002; close 1014 "": RFC 6455 §5.5.1: the answer to a
+//     Close echoes its status code: 1014, not 1002 (Autobahn TestSuite fails another code).
+//   - server-close-reason-ff: Close 1000 + `ff` (not UTF-8), reads the reply, closes TCP.
+//     Sends a Close with the body "03e8ff"; reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1007 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: info, sends Close 1002 + 28-byte reason; error event, close 1006 "" not
+//     wasClean: RFC 6455 §8.1 names no status for a reason that is not UTF-8: 1007 fits it
+//     (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: gorilla/websocket: info, sends Close 1002 + 35-byte reason; no close code, error
+//     "websocket: invalid utf8 payload in close frame": RFC 6455 §8.1 names no status for a reason
+//     that is not UTF-8: 1007 fits it (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: coder/websocket: fail, sends Close 1000 + `ff` (not UTF-8); close 1000 "\xff": RFC
+//     6455 §5.5.1, §7.4: close reason is not valid UTF-8 at offset 0; the client took it and
+//     answered 1000 + `ff` (not UTF-8) instead of failing the connection with 1007 (§7.1.7;
+//     Autobahn TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "invalid utf8 sequence in
+//     close reason": the client sent an unmasked frame from a client: a client MUST mask all frames
+//     that it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1007; close 1000 "\xff": RFC 6455 §7.1.5, §7.1.7:
+//     close reason is not valid UTF-8 at offset 0: the connection fails, and its close code is
+//     1006; the client reported the code of that Close, 1000.
+//   - server-close-reason-surrogate: Close 1000 + `eda080` (not UTF-8), reads the reply, closes TCP.
+//     Sends a Close with the body "03e8eda080"; reads the client's reply (up to 2s), then closes
+//     TCP.
+//     Expects the client sends Close 1007 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: info, sends Close 1002 + 28-byte reason; error event, close 1006 "" not
+//     wasClean: RFC 6455 §8.1 names no status for a reason that is not UTF-8: 1007 fits it
+//     (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: gorilla/websocket: info, sends Close 1002 + 35-byte reason; no close code, error
+//     "websocket: invalid utf8 payload in close frame": RFC 6455 §8.1 names no status for a reason
+//     that is not UTF-8: 1007 fits it (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: coder/websocket: fail, sends Close 1000 + `eda080` (not UTF-8); close 1000
+//     "\xed\xa0\x80": RFC 6455 §5.5.1, §7.4: close reason contains a lone surrogate at offset 0;
+//     the client took it and answered 1000 + `eda080` (not UTF-8) instead of failing the connection
+//     with 1007 (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends no Close; no close code, error "invalid utf8 sequence in
+//     close reason": the client sent an unmasked frame from a client: a client MUST mask all frames
+//     that it sends to the server (RFC 6455 §5.1).
+//     Measured: lxzan/gws: fail, sends Close 1007; close 1000 "\xed\xa0\x80": RFC 6455 §7.1.5,
+//     §7.1.7: close reason contains a lone surrogate at offset 0: the connection fails, and its
+//     close code is 1006; the client reported the code of that Close, 1000.
+//   - server-close-reason-bom: Close 1000 + "\ufeffhi", reads the reply, closes TCP.
+//     Sends a Close with the body "03e8efbbbf6869"; reads the client's reply (up to 2s), then
+//     closes TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "\ufeffhi" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: Chromium: info, sends Close 1000 + "\ufeffhi"; no error event, close 1000
+//     "\ufeffhi" wasClean: RFC 6455 §5.5.1: the echo of the code alone or of the code and the
+//     reason: both allowed.
+//     Measured: Node (undici): fail, sends Close 1000; no error event, close 1000 "hi" wasClean:
+//     WHATWG WebSockets: the close event's reason is the close reason after UTF-8 decode without
+//     BOM (Encoding Standard), which keeps a leading U+FEFF; Node's undici strips it.
+//     Measured: coder/websocket: info, sends Close 1000 + "\ufeffhi"; close 1000 "\ufeffhi": RFC
+//     6455 §5.5.1: the echo of the code alone or of the code and the reason: both allowed.
+//   - server-close-reason-two-boms: Close 1000 + "\ufeff\ufeffhi", reads the reply, closes TCP.
+//     Sends a Close with the body "03e8efbbbfefbbbf6869"; reads the client's reply (up to 2s), then
+//     closes TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "\ufeff\ufeffhi"
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: Chromium: info, sends Close 1000 + "\ufeff\ufeffhi"; no error event, close 1000
+//     "\ufeff\ufeffhi" wasClean: RFC 6455 §5.5.1: the echo of the code alone or of the code and
+//     the reason: both allowed.
+//     Measured: Node (undici): fail, sends Close 1000; no error event, close 1000 "hi" wasClean:
+//     WHATWG WebSockets: the close event's reason is the close reason after UTF-8 decode without
+//     BOM (Encoding Standard), which keeps a leading U+FEFF; Node's undici strips it.
+//     Measured: coder/websocket: info, sends Close 1000 + "\ufeff\ufeffhi"; close 1000
+//     "\ufeff\ufeffhi": RFC 6455 §5.5.1: the echo of the code alone or of the code and the reason:
+//     both allowed.
+//   - server-close-empty-then-fin: Close empty, reads the reply, half-closes TCP.
+//     Sends a Close with the body ""; reads the reply, then half-closes TCP (FIN) and reads until
+//     the client closes it (up to 3s).
+//     Expects the client sends Close empty; closes TCP once the server has; reports no error event,
+//     close 1005 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §7.1.1: the server closes TCP first; the
+//     client SHOULD wait (§5.5.1).
+//   - server-close-code-1000-then-fin: Close 1000, reads the reply, half-closes TCP.
+//     Sends a Close with the body "03e8"; reads the reply, then half-closes TCP (FIN) and reads
+//     until the client closes it (up to 3s).
+//     Expects the client sends Close 1000; closes TCP once the server has; reports no error event,
+//     close 1000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §7.1.1: the server closes TCP first; the
+//     client SHOULD wait (§5.5.1).
+//   - server-close-reason-ok-then-fin: Close 1000 + "OK", reads the reply, half-closes TCP.
+//     Sends a Close with the body "03e84f4b"; reads the reply, then half-closes TCP (FIN) and reads
+//     until the client closes it (up to 3s).
+//     Expects the client sends Close 1000; closes TCP once the server has; reports no error event,
+//     close 1000 "OK" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §7.1.1: the server closes TCP first; the
+//     client SHOULD wait (§5.5.1).
+//     Measured: Chromium: info, sends Close 1000 + "OK"; closed TCP after under 1 s; no error
+//     event, close 1000 "OK" wasClean: RFC 6455 §5.5.1: the echo of the code alone or of the code
+//     and the reason: both allowed.
+//     Measured: coder/websocket: info, sends Close 1000 + "OK"; closed TCP after under 1 s; close
+//     1000 "OK": RFC 6455 §5.5.1: the echo of the code alone or of the code and the reason: both
+//     allowed.
+//   - server-close-reason-bom-then-fin: Close 1000 + "\ufeffhi", reads the reply, half-closes TCP.
+//     Sends a Close with the body "03e8efbbbf6869"; reads the reply, then half-closes TCP (FIN) and
+//     reads until the client closes it (up to 3s).
+//     Expects the client sends Close 1000; closes TCP once the server has; reports no error event,
+//     close 1000 "\ufeffhi" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §7.1.1: the server closes TCP first; the
+//     client SHOULD wait (§5.5.1).
+//     Measured: Chromium: info, sends Close 1000 + "\ufeffhi"; closed TCP after under 1 s; no error
+//     event, close 1000 "\ufeffhi" wasClean: RFC 6455 §5.5.1: the echo of the code alone or of the
+//     code and the reason: both allowed.
+//     Measured: Node (undici): fail, sends Close 1000; closed TCP after under 1 s; no error event,
+//     close 1000 "hi" wasClean: WHATWG WebSockets: the close event's reason is the close reason
+//     after UTF-8 decode without BOM (Encoding Standard), which keeps a leading U+FEFF; Node's
+//     undici strips it.
+//     Measured: coder/websocket: info, sends Close 1000 + "\ufeffhi"; closed TCP after under 1 s;
+//     close 1000 "\ufeffhi": RFC 6455 §5.5.1: the echo of the code alone or of the code and the
+//     reason: both allowed.
+//   - server-close-code-3000-then-fin: Close 3000, reads the reply, half-closes TCP.
+//     Sends a Close with the body "0bb8"; reads the reply, then half-closes TCP (FIN) and reads
+//     until the client closes it (up to 3s).
+//     Expects the client sends Close 3000; closes TCP once the server has; reports no error event,
+//     close 3000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §7.1.1: the server closes TCP first; the
+//     client SHOULD wait (§5.5.1).
+//   - server-close-code-0-then-fin: Close 0, reads the reply, half-closes TCP.
+//     Sends a Close with the body "0000"; reads the reply, then half-closes TCP (FIN) and reads
+//     until the client closes it (up to 3s).
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7); §7.1.1: the server closes TCP first; the client SHOULD wait (§5.5.1).
+//     Measured: Chromium: fail, sends Close 0; closed TCP after under 1 s; no error event, close 0
+//     "" wasClean: RFC 6455 §5.5.1, §7.4: invalid close code 0: not used (0-999); the client took
+//     it and answered 0 instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite
+//     fails this).
+//     Measured: gobwas/ws: fail, sends no Close; held TCP 3s after the server's FIN; no close code,
+//     error "status code is not in use": the client sent an unmasked frame from a client: a client
+//     MUST mask all frames that it sends to the server (RFC 6455 §5.1); RFC 6455 §7.1.7: an
+//     endpoint that fails the connection closes TCP; the client still held it 3s later.
+//   - server-close-one-byte-03-then-fin: Close 1 byte `03`, reads the reply, half-closes TCP.
+//     Sends a Close with the body "03"; reads the reply, then half-closes TCP (FIN) and reads until
+//     the client closes it (up to 3s).
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7); §7.1.1: the server closes TCP first; the client SHOULD wait (§5.5.1).
+//     Measured: Node (undici): warn, sends no Close; closed TCP after under 1 s; error event, close
+//     1006 "" not wasClean: RFC 6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD
+//     send a Close frame with a status code (1002 or 1007 here).
+//     Measured: gorilla/websocket: fail, sends Close empty; closed TCP after under 1 s; close 1005
+//     "": RFC 6455 §5.5.1, §7.4: close payload too short to hold a code: 1 byte; the client took
+//     it and answered empty instead of failing the connection with 1002 (§7.1.7; Autobahn
+//     TestSuite fails this); RFC 6455 §7.1.5: the close code to report is 1006; the client
+//     reported 1005.
+//     Measured: gobwas/ws: fail, sends no Close; held TCP 3s after the server's FIN; no close code,
+//     error "status code is not in use": the client sent an unmasked frame from a client: a client
+//     MUST mask all frames that it sends to the server (RFC 6455 §5.1); RFC 6455 §7.1.7: an
+//     endpoint that fails the connection closes TCP; the client still held it 3s later.
+//     Measured: lxzan/gws: fail, sends Close 1002; closed TCP after under 1 s; close 3 "": RFC 6455
+//     §7.1.5: the close code to report is 1006; the client reported 3.
+//   - server-close-reason-ffff-then-fin: Close 1000 + `ffff` (not UTF-8), reads the reply, half-closes TCP.
+//     Sends a Close with the body "03e8ffff"; reads the reply, then half-closes TCP (FIN) and reads
+//     until the client closes it (up to 3s).
+//     Expects the client sends Close 1007 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7); §7.1.1: the server closes TCP first; the client SHOULD wait (§5.5.1).
+//     Measured: Chromium: info, sends Close 1002 + 28-byte reason; closed TCP after under 1 s;
+//     error event, close 1006 "" not wasClean: RFC 6455 §8.1 names no status for a reason that is
+//     not UTF-8: 1007 fits it (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: gorilla/websocket: info, sends Close 1002 + 35-byte reason; closed TCP after under
+//     1 s; no close code, error "websocket: invalid utf8 payload in close frame": RFC 6455 §8.1
+//     names no status for a reason that is not UTF-8: 1007 fits it (§7.4.1) and 1002 is taken too
+//     (Autobahn TestSuite 7.5.1).
+//     Measured: coder/websocket: fail, sends Close 1000 + `ffff` (not UTF-8); closed TCP after
+//     under 1 s; close 1000 "\xff\xff": RFC 6455 §5.5.1, §7.4: close reason is not valid UTF-8 at
+//     offset 0; the client took it and answered 1000 + `ffff` (not UTF-8) instead of failing the
+//     connection with 1007 (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends no Close; held TCP 3s after the server's FIN; no close code,
+//     error "invalid utf8 sequence in close reason": the client sent an unmasked frame from a
+//     client: a client MUST mask all frames that it sends to the server (RFC 6455 §5.1); RFC 6455
+//     §7.1.7: an endpoint that fails the connection closes TCP; the client still held it 3s later.
+//     Measured: lxzan/gws: fail, sends Close 1007; closed TCP after under 1 s; close 1000
+//     "\xff\xff": RFC 6455 §7.1.5, §7.1.7: close reason is not valid UTF-8 at offset 0: the
+//     connection fails, and its close code is 1006; the client reported the code of that Close,
+//     1000.
+//   - server-close-empty-then-hold: Close empty, reads the reply, holds TCP open 3 s.
+//     Sends a Close with the body ""; reads the reply, then holds TCP open 3s.
+//     Expects the client sends Close empty; waits for the server to close TCP; reports no error
+//     event, close 1005 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §7.1.1: the server closes TCP first; the
+//     client SHOULD wait (§5.5.1).
+//     Measured: Chromium: info, sends Close empty; closed TCP after 1–2.5 s; no error event,
+//     close 1005 "" wasClean: RFC 6455 §5.5.1: the client MAY close TCP if the server has not in a
+//     reasonable time; it waited 1–2.5 s (Chromium waits 2 s).
+//     Measured: gorilla/websocket: warn, sends Close empty; closed TCP after under 1 s; close 1005
+//     "": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait
+//     for it; the client closed it under 1 s after the server's Close.
+//     Measured: coder/websocket: warn, sends Close empty; closed TCP after under 1 s; close 1005
+//     "": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait
+//     for it; the client closed it under 1 s after the server's Close.
+//     Measured: gobwas/ws: warn, sends Close empty; closed TCP after under 1 s; close 1005 "": RFC
+//     6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait for it;
+//     the client closed it under 1 s after the server's Close.
+//     Measured: lxzan/gws: warn, sends Close empty; closed TCP after under 1 s; no close code: RFC
+//     6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait for it;
+//     the client closed it under 1 s after the server's Close.
+//   - server-close-code-1000-then-hold: Close 1000, reads the reply, holds TCP open 3 s.
+//     Sends a Close with the body "03e8"; reads the reply, then holds TCP open 3s.
+//     Expects the client sends Close 1000; waits for the server to close TCP; reports no error
+//     event, close 1000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §7.1.1: the server closes TCP first; the
+//     client SHOULD wait (§5.5.1).
+//     Measured: Chromium: info, sends Close 1000; closed TCP after 1–2.5 s; no error event, close
+//     1000 "" wasClean: RFC 6455 §5.5.1: the client MAY close TCP if the server has not in a
+//     reasonable time; it waited 1–2.5 s (Chromium waits 2 s).
+//     Measured: gorilla/websocket: warn, sends Close 1000; closed TCP after under 1 s; close 1000
+//     "": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait
+//     for it; the client closed it under 1 s after the server's Close.
+//     Measured: coder/websocket: warn, sends Close 1000; closed TCP after under 1 s; close 1000 "":
+//     RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait for
+//     it; the client closed it under 1 s after the server's Close.
+//     Measured: gobwas/ws: warn, sends Close 1000; closed TCP after under 1 s; close 1000 "": RFC
+//     6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait for it;
+//     the client closed it under 1 s after the server's Close.
+//     Measured: lxzan/gws: warn, sends Close 1000; closed TCP after under 1 s; close 1000 "": RFC
+//     6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait for it;
+//     the client closed it under 1 s after the server's Close.
+//   - server-close-reason-ok-then-hold: Close 1000 + "OK", reads the reply, holds TCP open 3 s.
+//     Sends a Close with the body "03e84f4b"; reads the reply, then holds TCP open 3s.
+//     Expects the client sends Close 1000; waits for the server to close TCP; reports no error
+//     event, close 1000 "OK" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §7.1.1: the server closes TCP first; the
+//     client SHOULD wait (§5.5.1).
+//     Measured: Chromium: info, sends Close 1000 + "OK"; closed TCP after 1–2.5 s; no error
+//     event, close 1000 "OK" wasClean: RFC 6455 §5.5.1: the echo of the code alone or of the code
+//     and the reason: both allowed; RFC 6455 §5.5.1: the client MAY close TCP if the server has
+//     not in a reasonable time; it waited 1–2.5 s (Chromium waits 2 s).
+//     Measured: gorilla/websocket: warn, sends Close 1000; closed TCP after under 1 s; close 1000
+//     "OK": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait
+//     for it; the client closed it under 1 s after the server's Close.
+//     Measured: coder/websocket: warn, sends Close 1000 + "OK"; closed TCP after under 1 s; close
+//     1000 "OK": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD
+//     wait for it; the client closed it under 1 s after the server's Close.
+//     Measured: gobwas/ws: warn, sends Close 1000; closed TCP after under 1 s; close 1000 "OK": RFC
+//     6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait for it;
+//     the client closed it under 1 s after the server's Close.
+//     Measured: lxzan/gws: warn, sends Close 1000; closed TCP after under 1 s; close 1000 "OK": RFC
+//     6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait for it;
+//     the client closed it under 1 s after the server's Close.
+//   - server-close-reason-bom-then-hold: Close 1000 + "\ufeffhi", reads the reply, holds TCP open 3 s.
+//     Sends a Close with the body "03e8efbbbf6869"; reads the reply, then holds TCP open 3s.
+//     Expects the client sends Close 1000; waits for the server to close TCP; reports no error
+//     event, close 1000 "\ufeffhi" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §7.1.1: the server closes TCP first; the
+//     client SHOULD wait (§5.5.1).
+//     Measured: Chromium: info, sends Close 1000 + "\ufeffhi"; closed TCP after 1–2.5 s; no error
+//     event, close 1000 "\ufeffhi" wasClean: RFC 6455 §5.5.1: the echo of the code alone or of the
+//     code and the reason: both allowed; RFC 6455 §5.5.1: the client MAY close TCP if the server
+//     has not in a reasonable time; it waited 1–2.5 s (Chromium waits 2 s).
+//     Measured: Node (undici): fail, sends Close 1000; waited for the server to close TCP (3s); no
+//     error event, close 1000 "hi" wasClean: WHATWG WebSockets: the close event's reason is the
+//     close reason after UTF-8 decode without BOM (Encoding Standard), which keeps a leading
+//     U+FEFF; Node's undici strips it.
+//     Measured: gorilla/websocket: warn, sends Close 1000; closed TCP after under 1 s; close 1000
+//     "\ufeffhi": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client
+//     SHOULD wait for it; the client closed it under 1 s after the server's Close.
+//     Measured: coder/websocket: warn, sends Close 1000 + "\ufeffhi"; closed TCP after under 1 s;
+//     close 1000 "\ufeffhi": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the
+//     client SHOULD wait for it; the client closed it under 1 s after the server's Close.
+//     Measured: gobwas/ws: warn, sends Close 1000; closed TCP after under 1 s; close 1000
+//     "\ufeffhi": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client
+//     SHOULD wait for it; the client closed it under 1 s after the server's Close.
+//     Measured: lxzan/gws: warn, sends Close 1000; closed TCP after under 1 s; close 1000
+//     "\ufeffhi": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client
+//     SHOULD wait for it; the client closed it under 1 s after the server's Close.
+//   - server-close-code-3000-then-hold: Close 3000, reads the reply, holds TCP open 3 s.
+//     Sends a Close with the body "0bb8"; reads the reply, then holds TCP open 3s.
+//     Expects the client sends Close 3000; waits for the server to close TCP; reports no error
+//     event, close 3000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §7.1.1: the server closes TCP first; the
+//     client SHOULD wait (§5.5.1).
+//     Measured: Chromium: info, sends Close 3000; closed TCP after 1–2.5 s; no error event, close
+//     3000 "" wasClean: RFC 6455 §5.5.1: the client MAY close TCP if the server has not in a
+//     reasonable time; it waited 1–2.5 s (Chromium waits 2 s).
+//     Measured: gorilla/websocket: warn, sends Close 3000; closed TCP after under 1 s; close 3000
+//     "": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait
+//     for it; the client closed it under 1 s after the server's Close.
+//     Measured: coder/websocket: warn, sends Close 3000; closed TCP after under 1 s; close 3000 "":
+//     RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait for
+//     it; the client closed it under 1 s after the server's Close.
+//     Measured: gobwas/ws: warn, sends Close 3000; closed TCP after under 1 s; close 3000 "": RFC
+//     6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait for it;
+//     the client closed it under 1 s after the server's Close.
+//     Measured: lxzan/gws: warn, sends Close 3000; closed TCP after under 1 s; close 3000 "": RFC
+//     6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client SHOULD wait for it;
+//     the client closed it under 1 s after the server's Close.
+//   - server-close-code-0-then-hold: Close 0, reads the reply, holds TCP open 3 s.
+//     Sends a Close with the body "0000"; reads the reply, then holds TCP open 3s.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7); §7.1.1: the server closes TCP first; the client SHOULD wait (§5.5.1).
+//     Measured: Chromium: fail, sends Close 0; closed TCP after 1–2.5 s; no error event, close 0
+//     "" wasClean: RFC 6455 §5.5.1, §7.4: invalid close code 0: not used (0-999); the client took
+//     it and answered 0 instead of failing the connection with 1002 (§7.1.7; Autobahn TestSuite
+//     fails this).
+//     Measured: gobwas/ws: fail, sends no Close; waited for the server to close TCP (3s); no close
+//     code, error "status code is not in use": the client sent an unmasked frame from a client: a
+//     client MUST mask all frames that it sends to the server (RFC 6455 §5.1); RFC 6455 §7.1.7:
+//     an endpoint that fails the connection closes TCP; the client still held it 3s later.
+//   - server-close-one-byte-03-then-hold: Close 1 byte `03`, reads the reply, holds TCP open 3 s.
+//     Sends a Close with the body "03"; reads the reply, then holds TCP open 3s.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7); §7.1.1: the server closes TCP first; the client SHOULD wait (§5.5.1).
+//     Measured: Node (undici): warn, sends no Close; closed TCP after under 1 s; error event, close
+//     1006 "" not wasClean: RFC 6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD
+//     send a Close frame with a status code (1002 or 1007 here).
+//     Measured: gorilla/websocket: fail, sends Close empty; closed TCP after under 1 s; close 1005
+//     "": RFC 6455 §5.5.1, §7.4: close payload too short to hold a code: 1 byte; the client took
+//     it and answered empty instead of failing the connection with 1002 (§7.1.7; Autobahn
+//     TestSuite fails this); RFC 6455 §7.1.5: the close code to report is 1006; the client
+//     reported 1005.
+//     Measured: gobwas/ws: fail, sends no Close; waited for the server to close TCP (3s); no close
+//     code, error "status code is not in use": the client sent an unmasked frame from a client: a
+//     client MUST mask all frames that it sends to the server (RFC 6455 §5.1); RFC 6455 §7.1.7:
+//     an endpoint that fails the connection closes TCP; the client still held it 3s later.
+//     Measured: lxzan/gws: fail, sends Close 1002; closed TCP after under 1 s; close 3 "": RFC 6455
+//     §7.1.5: the close code to report is 1006; the client reported 3.
+//   - server-close-reason-ffff-then-hold: Close 1000 + `ffff` (not UTF-8), reads the reply, holds TCP open 3 s.
+//     Sends a Close with the body "03e8ffff"; reads the reply, then holds TCP open 3s.
+//     Expects the client sends Close 1007 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7); §7.1.1: the server closes TCP first; the client SHOULD wait (§5.5.1).
+//     Measured: Chromium: info, sends Close 1002 + 28-byte reason; closed TCP after under 1 s;
+//     error event, close 1006 "" not wasClean: RFC 6455 §8.1 names no status for a reason that is
+//     not UTF-8: 1007 fits it (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: gorilla/websocket: info, sends Close 1002 + 35-byte reason; closed TCP after under
+//     1 s; no close code, error "websocket: invalid utf8 payload in close frame": RFC 6455 §8.1
+//     names no status for a reason that is not UTF-8: 1007 fits it (§7.4.1) and 1002 is taken too
+//     (Autobahn TestSuite 7.5.1).
+//     Measured: coder/websocket: fail, sends Close 1000 + `ffff` (not UTF-8); closed TCP after
+//     under 1 s; close 1000 "\xff\xff": RFC 6455 §5.5.1, §7.4: close reason is not valid UTF-8 at
+//     offset 0; the client took it and answered 1000 + `ffff` (not UTF-8) instead of failing the
+//     connection with 1007 (§7.1.7; Autobahn TestSuite fails this).
+//     Measured: gobwas/ws: fail, sends no Close; waited for the server to close TCP (3s); no close
+//     code, error "invalid utf8 sequence in close reason": the client sent an unmasked frame from a
+//     client: a client MUST mask all frames that it sends to the server (RFC 6455 §5.1); RFC 6455
+//     §7.1.7: an endpoint that fails the connection closes TCP; the client still held it 3s later.
+//     Measured: lxzan/gws: fail, sends Close 1007; closed TCP after under 1 s; close 1000
+//     "\xff\xff": RFC 6455 §7.1.5, §7.1.7: close reason is not valid UTF-8 at offset 0: the
+//     connection fails, and its close code is 1006; the client reported the code of that Close,
+//     1000.
+//   - server-close-empty-unread: Close empty, closes TCP at once, unread.
+//     Sends a Close with the body ""; then closes TCP without reading.
+//     Expects the client sends Close empty; reports no error event, close 1005 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//   - server-close-code-1000-unread: Close 1000, closes TCP at once, unread.
+//     Sends a Close with the body "03e8"; then closes TCP without reading.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//   - server-close-reason-ok-unread: Close 1000 + "OK", closes TCP at once, unread.
+//     Sends a Close with the body "03e84f4b"; then closes TCP without reading.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "OK" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//   - server-close-reason-bom-unread: Close 1000 + "\ufeffhi", closes TCP at once, unread.
+//     Sends a Close with the body "03e8efbbbf6869"; then closes TCP without reading.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "\ufeffhi" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//     Measured: Node (undici): fail, no error event, close 1000 "hi" wasClean: WHATWG WebSockets:
+//     the close event's reason is the close reason after UTF-8 decode without BOM (Encoding
+//     Standard), which keeps a leading U+FEFF; Node's undici strips it.
+//   - server-close-code-3000-unread: Close 3000, closes TCP at once, unread.
+//     Sends a Close with the body "0bb8"; then closes TCP without reading.
+//     Expects the client sends Close 3000; reports no error event, close 3000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported.
+//   - server-close-code-0-unread: Close 0, closes TCP at once, unread.
+//     Sends a Close with the body "0000"; then closes TCP without reading.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: Chromium: fail, no error event, close 0 "" wasClean: RFC 6455 §7.1.5, §7.1.7:
+//     invalid close code 0: not used (0-999): the connection fails, and its close code is 1006; the
+//     client reported the code of that Close, 0.
+//   - server-close-one-byte-03-unread: Close 1 byte `03`, closes TCP at once, unread.
+//     Sends a Close with the body "03"; then closes TCP without reading.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: gorilla/websocket: fail, close 1005 "": RFC 6455 §7.1.5: the close code to report
+//     is 1006; the client reported 1005.
+//     Measured: lxzan/gws: fail, close 3 "": RFC 6455 §7.1.5: the close code to report is 1006;
+//     the client reported 3.
+//   - server-close-reason-ffff-unread: Close 1000 + `ffff` (not UTF-8), closes TCP at once, unread.
+//     Sends a Close with the body "03e8ffff"; then closes TCP without reading.
+//     Expects the client sends Close 1007 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5.1, §7.4, §8.1: an invalid Close body fails the connection, with 1002
+//     or 1007 (§7.1.7).
+//     Measured: coder/websocket: fail, close 1000 "\xff\xff": RFC 6455 §7.1.5, §7.1.7: close
+//     reason is not valid UTF-8 at offset 0: the connection fails, and its close code is 1006; the
+//     client reported the code of that Close, 1000.
+//     Measured: lxzan/gws: fail, close 1000 "\xff\xff": RFC 6455 §7.1.5, §7.1.7: close reason is
+//     not valid UTF-8 at offset 0: the connection fails, and its close code is 1006; the client
+//     reported the code of that Close, 1000.
+//   - server-frame-rsv1: a text frame with RSV1 set, reads the reply, closes TCP.
+//     Sends a text frame with RSV1 set, the bytes "c1026869"; reads the client's reply (up to 2s),
+//     then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.2: RSV1 MUST be 0 unless an extension defines it: a client fails the
+//     connection on it with 1002 (RFC 6455 §7.1.7, §7.4.1).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: gobwas/ws: warn, sends no Close; no close code, error "non-zero rsv bits with no
+//     extension negotiated": RFC 6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD
+//     send a Close frame with a status code (1002 or 1007 here).
+//   - server-frame-opcode-3: a frame with reserved opcode 3, reads the reply, closes TCP.
+//     Sends a frame with reserved opcode 3, the bytes "83026869"; reads the client's reply (up to
+//     2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.2: an unknown opcode fails the connection: a client fails the connection
+//     on it with 1002 (RFC 6455 §7.1.7, §7.4.1).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: gobwas/ws: warn, sends no Close; no close code, error "use of reserved op code":
+//     RFC 6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with
+//     a status code (1002 or 1007 here).
+//   - server-frame-ping-no-fin: a ping with FIN=0, reads the reply, closes TCP.
+//     Sends a ping with FIN=0, the bytes "09026869"; reads the client's reply (up to 2s), then
+//     closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5: control frames MUST NOT be fragmented: a client fails the connection on
+//     it with 1002 (RFC 6455 §7.1.7, §7.4.1).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: gobwas/ws: warn, sends no Close; no close code, error "control frame is not final":
+//     RFC 6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with
+//     a status code (1002 or 1007 here).
+//   - server-frame-close-no-fin: a Close with FIN=0, reads the reply, closes TCP.
+//     Sends a Close with FIN=0, the bytes "080203e8"; reads the client's reply (up to 2s), then
+//     closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5: control frames MUST NOT be fragmented: a client fails the connection on
+//     it with 1002 (RFC 6455 §7.1.7, §7.4.1).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: gobwas/ws: warn, sends no Close; no close code, error "control frame is not final":
+//     RFC 6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with
+//     a status code (1002 or 1007 here).
+//   - server-frame-ping-126: a ping of 126 bytes, reads the reply, closes TCP.
+//     Sends a ping of 126 bytes, the bytes
+//     "897e007e000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000";
+//     reads the client's reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.5: control frames MUST have a payload of 125 bytes or less: a client fails
+//     the connection on it with 1002 (RFC 6455 §7.1.7, §7.4.1).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: gobwas/ws: warn, sends no Close; no close code, error "control frame payload limit
+//     exceeded": RFC 6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close
+//     frame with a status code (1002 or 1007 here).
+//   - server-frame-masked: a masked text frame, reads the reply, closes TCP.
+//     Sends a masked text frame, the bytes "818201020304696b"; reads the client's reply (up to 2s),
+//     then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.1: a client MUST close a connection on a masked frame: a client fails the
+//     connection on it with 1002 (RFC 6455 §7.1.7, §7.4.1).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: coder/websocket: warn, sends no Close; no close code, error "failed to get reader:
+//     failed to read frame header: EOF": RFC 6455 §7.1.7: before closing TCP on a failure, an
+//     endpoint SHOULD send a Close frame with a status code (1002 or 1007 here).
+//     Measured: gobwas/ws: warn, sends no Close; no close code, error "frames from server to client
+//     must be not masked": RFC 6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD
+//     send a Close frame with a status code (1002 or 1007 here).
+//   - server-frame-lone-continuation: a continuation frame with nothing to continue, reads the reply, closes TCP.
+//     Sends a continuation frame with nothing to continue, the bytes "80026869"; reads the client's
+//     reply (up to 2s), then closes TCP.
+//     Expects the client sends Close 1002 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §5.4: a continuation frame continues a fragmented message: a client fails the
+//     connection on it with 1002 (RFC 6455 §7.1.7, §7.4.1).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: gobwas/ws: warn, sends no Close; no close code, error "unexpected continuation data
+//     frame": RFC 6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close
+//     frame with a status code (1002 or 1007 here).
+//   - server-frame-text-not-utf8: a text frame that is not UTF-8, reads the reply, closes TCP.
+//     Sends a text frame that is not UTF-8, the bytes "810268ff"; reads the client's reply (up to
+//     2s), then closes TCP.
+//     Expects the client sends Close 1007 + any reason; reports error event, close 1006 "" not
+//     wasClean.
+//     Rule: RFC 6455 §8.1: a text message that is not UTF-8 fails the connection: a client fails
+//     the connection on it with 1007 (RFC 6455 §7.1.7, §7.4.1).
+//     Measured: Chromium: info, sends Close 1002 + 27-byte reason; error event, close 1006 "" not
+//     wasClean: RFC 6455 §8.1 names no status for a reason that is not UTF-8: 1007 fits it
+//     (§7.4.1) and 1002 is taken too (Autobahn TestSuite 7.5.1).
+//     Measured: Node (undici): warn, sends no Close; error event, close 1006 "" not wasClean: RFC
+//     6455 §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a
+//     status code (1002 or 1007 here).
+//     Measured: gorilla/websocket: warn, sends no Close; close 1006 "unexpected EOF": RFC 6455
+//     §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a status
+//     code (1002 or 1007 here).
+//     Measured: coder/websocket: warn, sends no Close; no close code, error "failed to get reader:
+//     failed to read frame header: EOF": RFC 6455 §7.1.7: before closing TCP on a failure, an
+//     endpoint SHOULD send a Close frame with a status code (1002 or 1007 here).
+//     Measured: gobwas/ws: warn, sends no Close; no close code, error "invalid utf8": RFC 6455
+//     §7.1.7: before closing TCP on a failure, an endpoint SHOULD send a Close frame with a status
+//     code (1002 or 1007 here).
+//   - server-drop: no Close, closes TCP (FIN).
+//     Sends no Close: closes TCP (FIN).
+//     Expects the client sends no Close; reports error event, close 1006 "" not wasClean.
+//     Rule: RFC 6455 §7.1.5, §7.2.1: TCP lost with no Close received is 1006, not clean, a
+//     failure.
+//     Measured: Chromium: info, no error event, close 1006 "" not wasClean: RFC 6455 §7.2.1: a TCP
+//     loss fails the connection and WHATWG fires an error event for a failure; Chromium and Node's
+//     undici fire none and report 1006, not clean.
+//     Measured: Node (undici): info, no error event, close 1006 "" not wasClean: RFC 6455 §7.2.1:
+//     a TCP loss fails the connection and WHATWG fires an error event for a failure; Chromium and
+//     Node's undici fire none and report 1006, not clean.
+//   - server-reset: no Close, resets TCP (RST).
+//     Sends no Close: resets TCP (RST).
+//     Expects the client sends no Close; reports error event, close 1006 "" not wasClean.
+//     Rule: RFC 6455 §7.1.5, §7.2.1: TCP lost with no Close received is 1006, not clean, a
+//     failure.
+//     Measured: Chromium: info, no error event, close 1006 "" not wasClean: RFC 6455 §7.2.1: a TCP
+//     loss fails the connection and WHATWG fires an error event for a failure; Chromium and Node's
+//     undici fire none and report 1006, not clean.
+//     Measured: Node (undici): info, no error event, close 1006 "" not wasClean: RFC 6455 §7.2.1:
+//     a TCP loss fails the connection and WHATWG fires an error event for a failure; Chromium and
+//     Node's undici fire none and report 1006, not clean.
+//   - server-text-after-close: Close 1000, a text frame, reads the reply, closes TCP.
+//     Sends a Close with the body "03e8"; a Text frame; reads the client's reply (up to 2s), then
+//     closes TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §1.4: data after the Close is discarded.
+//     Measured: Chromium: info, sends Close 1000; error event, close 1006 "" not wasClean: RFC 6455
+//     §1.4: a receiver discards data after a Close; nothing makes it an error, and Chromium fails
+//     the connection on it; RFC 6455 §1.4: a receiver discards data after a Close; Chromium fails
+//     the connection on it and reports 1006.
+//   - server-ping-after-close: Close 1000, a ping, reads the reply, closes TCP.
+//     Sends a Close with the body "03e8"; a Ping; reads the client's reply (up to 2s), then closes
+//     TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §1.4: data after the Close is discarded.
+//     Measured: Chromium: info, sends Close 1000; error event, close 1006 "" not wasClean: RFC 6455
+//     §1.4: a receiver discards data after a Close; nothing makes it an error, and Chromium fails
+//     the connection on it; RFC 6455 §1.4: a receiver discards data after a Close; Chromium fails
+//     the connection on it and reports 1006.
+//   - server-second-close: Close 1000, Close 1001, reads 0.5 s, closes TCP.
+//     Sends a Close with the body "03e8"; a Close with the body "03e9"; reads for 500ms, then
+//     closes TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §1.4: data after the Close is discarded.
+//     Measured: Chromium: info, sends Close 1000; error event, close 1006 "" not wasClean: RFC 6455
+//     §1.4: a receiver discards data after a Close; nothing makes it an error, and Chromium fails
+//     the connection on it; RFC 6455 §1.4: a receiver discards data after a Close; Chromium fails
+//     the connection on it and reports 1006.
+//   - server-second-close-invalid: Close 1000, Close 1 byte `03`, reads 0.5 s, closes TCP.
+//     Sends a Close with the body "03e8"; a Close with the body "03"; reads for 500ms, then closes
+//     TCP.
+//     Expects the client sends Close 1000; reports no error event, close 1000 "" wasClean.
+//     Rule: RFC 6455 §5.5.1: a Close is answered with a Close, typically the echo of its code;
+//     §7.1.5, §7.1.6: its code and reason are reported; §1.4: data after the Close is discarded.
+//     Measured: Chromium: info, sends Close 1000; error event, close 1006 "" not wasClean: RFC 6455
+//     §1.4: a receiver discards data after a Close; nothing makes it an error, and Chromium fails
+//     the connection on it; RFC 6455 §1.4: a receiver discards data after a Close; Chromium fails
+//     the connection on it and reports 1006.
+//   - client-close-answer-same: client close(1000, "bye"), answered with Close 1000 + "bye", closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body "03e8627965";
+//     reads for 500ms, then closes TCP.
+//     Expects the client sends Close 1000 + "bye"; reports no error event, close 1000 "bye"
+//     wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: gobwas/ws: fail, sends Close 1000 + "bye", then Close 1000; close 1000 "bye": RFC
+//     6455 §5.5.1, §7.1.5: an endpoint sends one Close frame at most, and none once the handshake
+//     is done; the client then sends Close 1000.
+//   - client-close-answer-code-only: client close(1000, "bye"), answered with Close 1000, closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body "03e8"; reads
+//     for 500ms, then closes TCP.
+//     Expects the client sends Close 1000 + "bye"; reports no error event, close 1000 "" wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: gobwas/ws: fail, sends Close 1000 + "bye", then Close 1000; close 1000 "": RFC 6455
+//     §5.5.1, §7.1.5: an endpoint sends one Close frame at most, and none once the handshake is
+//     done; the client then sends Close 1000.
+//   - client-close-answer-other-code: client close(1000, "bye"), answered with Close 4000 + "other", closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body
+//     "0fa06f74686572"; reads for 500ms, then closes TCP.
+//     Expects the client sends Close 1000 + "bye"; reports no error event, close 4000 "other"
+//     wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: gobwas/ws: fail, sends Close 1000 + "bye", then Close 4000; close 4000 "other": RFC
+//     6455 §5.5.1, §7.1.5: an endpoint sends one Close frame at most, and none once the handshake
+//     is done; the client then sends Close 4000.
+//   - client-close-answer-empty: client close(1000, "bye"), answered with Close empty, closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body ""; reads for
+//     500ms, then closes TCP.
+//     Expects the client sends Close 1000 + "bye"; reports no error event, close 1005 "" wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: gobwas/ws: fail, sends Close 1000 + "bye", then Close empty; close 1005 "": RFC
+//     6455 §5.5.1, §7.1.5: an endpoint sends one Close frame at most, and none once the handshake
+//     is done; the client then sends Close empty.
+//   - client-close-answer-one-byte: client close(1000, "bye"), answered with Close 1 byte `03`, closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body "03"; reads
+//     for 500ms, then closes TCP.
+//     Expects the client sends Close 1000 + "bye"; reports error event, close 1006 "" not wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: gorilla/websocket: fail, sends Close 1000 + "bye"; close 1005 "": RFC 6455 §7.1.5:
+//     the close code to report is 1006; the client reported 1005.
+//     Measured: gobwas/ws: fail, sends Close 1000 + "bye"; no close code, error "status code is not
+//     in use": the client sent an unmasked frame from a client: a client MUST mask all frames that
+//     it sends to the server (RFC 6455 §5.1).
+//   - client-close-answer-code-1004: client close(1000, "bye"), answered with Close 1004, closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body "03ec"; reads
+//     for 500ms, then closes TCP.
+//     Expects the client sends Close 1000 + "bye"; reports error event, close 1006 "" not wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: Chromium: fail, sends Close 1000 + "bye"; no error event, close 1004 "" wasClean:
+//     RFC 6455 §7.1.5, §7.1.7: invalid close code 1004: reserved: the connection fails, and its
+//     close code is 1006; the client reported the code of that Close, 1004.
+//     Measured: gobwas/ws: fail, sends Close 1000 + "bye"; no close code, error "status code has no
+//     meaning yet": the client sent an unmasked frame from a client: a client MUST mask all frames
+//     that it sends to the server (RFC 6455 §5.1).
+//   - client-close-answer-code-5000: client close(1000, "bye"), answered with Close 5000, closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body "1388"; reads
+//     for 500ms, then closes TCP.
+//     Expects the client sends Close 1000 + "bye"; reports error event, close 1006 "" not wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: Chromium: fail, sends Close 1000 + "bye"; no error event, close 5000 "" wasClean:
+//     RFC 6455 §7.1.5, §7.1.7: invalid close code 5000: out of range (5000 and above): the
+//     connection fails, and its close code is 1006; the client reported the code of that Close,
+//     5000.
+//     Measured: gobwas/ws: fail, sends Close 1000 + "bye", then Close 5000; close 5000 "": RFC 6455
+//     §5.5.1, §7.1.5: an endpoint sends one Close frame at most, and none once the handshake is
+//     done; the client then sends Close 5000; RFC 6455 §7.1.5, §7.1.7: invalid close code 5000:
+//     out of range (5000 and above): the connection fails, and its close code is 1006; the client
+//     reported the code of that Close, 5000.
+//   - client-close-answer-reason-ff: client close(1000, "bye"), answered with Close 1000 + `ff` (not UTF-8), closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body "03e8ff";
+//     reads for 500ms, then closes TCP.
+//     Expects the client sends Close 1000 + "bye"; reports error event, close 1006 "" not wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: gobwas/ws: fail, sends Close 1000 + "bye"; no close code, error "invalid utf8
+//     sequence in close reason": the client sent an unmasked frame from a client: a client MUST
+//     mask all frames that it sends to the server (RFC 6455 §5.1).
+//   - client-close-no-answer-fin: client close(1000, "bye"), answered with no Close, closes TCP.
+//     Sends reads the client's Close (the client closes first); then closes TCP without reading.
+//     Expects the client sends Close 1000 + "bye"; reports error event, close 1006 "" not wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: Chromium: info, sends Close 1000 + "bye"; no error event, close 1006 "" not
+//     wasClean: RFC 6455 §7.2.1: a TCP loss fails the connection and WHATWG fires an error event
+//     for a failure; Chromium and Node's undici fire none and report 1006, not clean.
+//     Measured: Node (undici): info, sends Close 1000 + "bye"; no error event, close 1006 "" not
+//     wasClean: RFC 6455 §7.2.1: a TCP loss fails the connection and WHATWG fires an error event
+//     for a failure; Chromium and Node's undici fire none and report 1006, not clean.
+//   - client-close-no-answer-rst: client close(1000, "bye"), answered with no Close, resets TCP (RST).
+//     Sends reads the client's Close (the client closes first); no Close: resets TCP (RST).
+//     Expects the client sends Close 1000 + "bye"; reports error event, close 1006 "" not wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: Chromium: info, sends Close 1000 + "bye"; no error event, close 1006 "" not
+//     wasClean: RFC 6455 §7.2.1: a TCP loss fails the connection and WHATWG fires an error event
+//     for a failure; Chromium and Node's undici fire none and report 1006, not clean.
+//     Measured: Node (undici): info, sends Close 1000 + "bye"; no error event, close 1006 "" not
+//     wasClean: RFC 6455 §7.2.1: a TCP loss fails the connection and WHATWG fires an error event
+//     for a failure; Chromium and Node's undici fire none and report 1006, not clean.
+//   - client-close-then-hold: client close(1000, "bye"), answered with Close 1000 + "bye", holds TCP open 3 s.
+//     Sends reads the client's Close (the client closes first); a Close with the body "03e8627965";
+//     reads the reply, then holds TCP open 3s.
+//     Expects the client sends Close 1000 + "bye"; waits for the server to close TCP; reports no
+//     error event, close 1000 "bye" wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason; §7.1.1: the server closes TCP first; the client SHOULD wait
+//     (§5.5.1).
+//     Measured: Chromium: info, sends Close 1000 + "bye"; closed TCP after 1–2.5 s; no error
+//     event, close 1000 "bye" wasClean: RFC 6455 §5.5.1: the client MAY close TCP if the server
+//     has not in a reasonable time; it waited 1–2.5 s (Chromium waits 2 s).
+//     Measured: gorilla/websocket: warn, sends Close 1000 + "bye"; closed TCP after under 1 s;
+//     close 1000 "bye": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client
+//     SHOULD wait for it; the client closed it under 1 s after the server's Close.
+//     Measured: coder/websocket: warn, sends Close 1000 + "bye"; closed TCP after under 1 s; no
+//     close code: RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first and the client
+//     SHOULD wait for it; the client closed it under 1 s after the server's Close.
+//     Measured: gobwas/ws: fail, sends Close 1000 + "bye", then Close 1000; closed TCP after under
+//     1 s; close 1000 "bye": RFC 6455 §5.5.1, §7.1.5: an endpoint sends one Close frame at most,
+//     and none once the handshake is done; the client then sends Close 1000.
+//     Measured: lxzan/gws: warn, sends Close 1000 + "bye"; closed TCP after under 1 s; no close
+//     code, error "gws: close normal": RFC 6455 §7.1.1, §5.5.1: the server SHOULD close TCP first
+//     and the client SHOULD wait for it; the client closed it under 1 s after the server's Close.
+//   - client-close-then-fin: client close(1000, "bye"), answered with Close 1000 + "bye", half-closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body "03e8627965";
+//     reads the reply, then half-closes TCP (FIN) and reads until the client closes it (up to 3s).
+//     Expects the client sends Close 1000 + "bye"; closes TCP once the server has; reports no error
+//     event, close 1000 "bye" wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason; §7.1.1: the server closes TCP first; the client SHOULD wait
+//     (§5.5.1).
+//     Measured: gobwas/ws: fail, sends Close 1000 + "bye", then Close 1000; closed TCP after under
+//     1 s; close 1000 "bye": RFC 6455 §5.5.1, §7.1.5: an endpoint sends one Close frame at most,
+//     and none once the handshake is done; the client then sends Close 1000.
+//   - client-close-no-code: client close(), answered with Close empty, closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body ""; reads for
+//     500ms, then closes TCP.
+//     Expects the client sends Close empty; reports no error event, close 1005 "" wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: gobwas/ws: fail, sends Close 1005, then Close empty; close 1005 "": WHATWG close():
+//     the Close body is the code and the reason given, empty, not 1005 (RFC 6455 §5.5.1); RFC 6455
+//     §5.5.1, §7.1.5: an endpoint sends one Close frame at most, and none once the handshake is
+//     done; the client then sends Close empty.
+//     Measured: lxzan/gws: fail, sends Close 1005; no close code, error "gws: no status": WHATWG
+//     close(): the Close body is the code and the reason given, empty, not 1005 (RFC 6455 §5.5.1).
+//   - client-close-no-code-answer-1000: client close(), answered with Close 1000, closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body "03e8"; reads
+//     for 500ms, then closes TCP.
+//     Expects the client sends Close empty; reports no error event, close 1000 "" wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: gobwas/ws: fail, sends Close 1005, then Close 1000; close 1000 "": WHATWG close():
+//     the Close body is the code and the reason given, empty, not 1005 (RFC 6455 §5.5.1); RFC 6455
+//     §5.5.1, §7.1.5: an endpoint sends one Close frame at most, and none once the handshake is
+//     done; the client then sends Close 1000.
+//     Measured: lxzan/gws: fail, sends Close 1005; no close code, error "gws: no status": WHATWG
+//     close(): the Close body is the code and the reason given, empty, not 1005 (RFC 6455 §5.5.1).
+//   - client-close-4999-bom: client close(4999, "\ufeffx"), answered with Close 4999 + "\ufeffx", closes TCP.
+//     Sends reads the client's Close (the client closes first); a Close with the body
+//     "1387efbbbf78"; reads for 500ms, then closes TCP.
+//     Expects the client sends Close 4999 + "\ufeffx"; reports no error event, close 4999 "\ufeffx"
+//     wasClean.
+//     Rule: WHATWG close(): the client sends its Close; RFC 6455 §7.1.5, §7.1.6: it reports the
+//     server's code and reason.
+//     Measured: Node (undici): fail, sends Close 4999 + "\ufeffx"; no error event, close 4999 "x"
+//     wasClean: WHATWG WebSockets: the close event's reason is the close reason after UTF-8 decode
+//     without BOM (Encoding Standard), which keeps a leading U+FEFF; Node's undici strips it.
+//     Measured: gobwas/ws: fail, sends Close 4999 + "\ufeffx", then Close 4999; close 4999
+//     "\ufeffx": RFC 6455 §5.5.1, §7.1.5: an endpoint sends one Close frame at most, and none
+//     once the handshake is done; the client then sends Close 4999.
 func Cases() []Case {
 	cs := make([]Case, len(cases))
 	for i, s := range cases {

@@ -37,8 +37,10 @@ func caseDoc() string {
 	b.WriteString("package wsclosetest\n\n")
 	b.WriteString("// Cases returns every case, in the order Run runs them and reports them:\n")
 	b.WriteString("// Autobahn TestSuite's section 7 under its own IDs, then the cases Autobahn\n")
-	b.WriteString("// lacks under IDs that are words. Each is sent on a connection of its own.\n")
-	b.WriteString("// \"Measured\" lines are departures of real servers that the project's\n")
+	b.WriteString("// lacks under IDs that are words (Tests: Server, which Run and TestServer\n")
+	b.WriteString("// run), then the cases of a client (Tests: Client, which ClientServer plays\n")
+	b.WriteString("// and TestClient runs). Each is sent on a connection of its own.\n")
+	b.WriteString("// \"Measured\" lines are departures of real peers that the project's\n")
 	b.WriteString("// interop tests measure and assert (Case.Departures).\n//\n")
 	for _, s := range cases {
 		b.WriteString("//   - " + s.ID + ": " + s.Title + ".\n")

@@ -14,6 +14,7 @@ type spec struct {
 	Case
 	send   []out
 	checks check
+	play   *play // a Client case: what the server of the package does (client.go)
 }
 
 // out is one frame the probe sends.
@@ -92,8 +93,9 @@ var (
 	reason4 = "abc" + strings.Repeat("\U0001F600", 30) // 3 + 120
 )
 
-// cases is the table: every case, in the order they run and are listed.
-var cases = buildCases()
+// cases is the table: every case, in the order they run and are listed:
+// the Server cases, then the Client cases.
+var cases = append(buildCases(), clientSpecs()...)
 
 func buildCases() []spec {
 	cs := []spec{

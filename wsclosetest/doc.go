@@ -24,4 +24,19 @@
 // is what a wsclose.Handshake in the Server role answers, and whether the
 // server's Close may be accepted is what a Handshake in the Client role
 // (wsclose.ParsePayload) says. See Verdict for what each verdict means.
+//
+// # Clients and browsers
+//
+// The cases of a client (Tests: Client in Cases) turn the roles around: a
+// server of the package plays one server behaviour of the closing
+// handshake on each connection and grades what the client did on the
+// wire and what it reported to its user (a browser's close event: code,
+// reason, wasClean, and whether an error event came first) against a
+// wsclose.Handshake in the Client role. A client library's test runs them
+// with TestClient (ClientCases for the data), giving a ClientFunc that
+// connects with the library; any other client, a browser included, runs
+// them through ClientServer, an http.Handler that serves a page running
+// every case in the browser that opens it, the URLs of Autobahn
+// TestSuite's fuzzingserver mode, and each agent's report (the wsclose
+// command's serve uses it).
 package wsclosetest

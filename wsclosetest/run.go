@@ -154,6 +154,23 @@ func (r *Report) Err() error {
 	return errors.Join(errs...)
 }
 
+// tally counts the verdicts of r.Results.
+func (r *Report) tally() {
+	r.Pass, r.Fail, r.Warn, r.Info = 0, 0, 0, 0
+	for _, res := range r.Results {
+		switch res.Verdict {
+		case Pass:
+			r.Pass++
+		case Fail:
+			r.Fail++
+		case Warn:
+			r.Warn++
+		case Info:
+			r.Info++
+		}
+	}
+}
+
 // Run runs the cases against the WebSocket server at url (ws:// or
 // wss://), an echo server as Autobahn TestSuite's fuzzingclient expects,
 // and returns their results in the order of Cases. It returns an error and
@@ -198,18 +215,7 @@ func Run(ctx context.Context, url string, o *Options) (*Report, error) {
 		}()
 	}
 	wg.Wait()
-	for _, res := range r.Results {
-		switch res.Verdict {
-		case Pass:
-			r.Pass++
-		case Fail:
-			r.Fail++
-		case Warn:
-			r.Warn++
-		case Info:
-			r.Info++
-		}
-	}
+	r.tally()
 	r.Elapsed = time.Since(start)
 	return r, nil
 }
@@ -217,16 +223,17 @@ func Run(ctx context.Context, url string, o *Options) (*Report, error) {
 // selectCases returns the cases named by only, in table order; all of
 // them when only is empty.
 func selectCases(only []string) ([]spec, error) {
+	server := slices.DeleteFunc(slices.Clone(cases), func(s spec) bool { return s.Tests != Server })
 	if len(only) == 0 {
-		return cases, nil
+		return server, nil
 	}
 	var out []spec
 	for _, id := range only {
-		if !slices.ContainsFunc(cases, func(s spec) bool { return s.ID == id }) {
+		if !slices.ContainsFunc(server, func(s spec) bool { return s.ID == id }) {
 			return nil, fmt.Errorf("%w: %q", ErrUnknownCase, id)
 		}
 	}
-	for _, s := range cases {
+	for _, s := range server {
 		if slices.Contains(only, s.ID) {
 			out = append(out, s)
 		}

@@ -38,8 +38,9 @@ func TestConforming(t *testing.T) {
 	if want := []string{"7.1.6", "empty-close", "echo-reason"}; !slices.Equal(m[Info], want) {
 		t.Errorf("info %v, want %v", m[Info], want)
 	}
-	if len(r.Results) != len(cases) || r.Pass+r.Info != len(cases) {
-		t.Errorf("%d results, %d pass, %d info; want %d cases", len(r.Results), r.Pass, r.Info, len(cases))
+	server, _ := selectCases(nil)
+	if len(r.Results) != len(server) || r.Pass+r.Info != len(server) {
+		t.Errorf("%d results, %d pass, %d info; want %d cases", len(r.Results), r.Pass, r.Info, len(server))
 	}
 	t.Logf("%d cases against a conforming server in %v", len(r.Results), r.Elapsed)
 	if r.Elapsed > 5*time.Second {

@@ -27,6 +27,13 @@ func TestServer(t *testing.T, url string) {
 	if err != nil {
 		t.Fatalf("wsclosetest: %v", err)
 	}
+	r.subtests(t)
+}
+
+// subtests reports each result as a subtest named by its case ID: a Fail
+// fails it with one t.Error, the other verdicts are logged.
+func (r *Report) subtests(t *testing.T) {
+	t.Helper()
 	for _, res := range r.Results {
 		t.Run(res.ID, func(t *testing.T) {
 			if res.Verdict == Fail {

@@ -147,6 +147,7 @@ func TestJSONFields(t *testing.T) {
 		"check":   {{"1000"}, {"1001"}, {"x"}},
 		"event":   {{"03e8"}, {"0bb7", "then", "none"}, {"--role", "server", "none"}, {"zz"}},
 		"probe":   {{}, {"http//x"}, {"--only", "no-such-case", "ws://127.0.0.1:1/"}}, // and probe_test.go's runs against servers
+		"serve":   {{"--addr", "256.0.0.1:1"}, {"x", "y"}},                            // and serve_test.go's run that serves
 		"version": {{}, {"x"}},
 	}
 	for _, c := range commands {

@@ -63,7 +63,7 @@ func helpText(c *command) string {
 	fmt.Fprintf(&b, "usage: wsclose %s\n\n%s\nJSON: {\"%s\"}\n\nFlags:\n", c.usageLine, c.long, fields)
 	fs := newFlagSet(new(invocation))
 	for _, f := range append([]string{"json"}, c.flags...) {
-		name := "--" + f + map[string]string{"role": " ROLE", "pcap": " FILE", "junit": " FILE", "only": " ID,...", "timeout": " D"}[f]
+		name := "--" + f + map[string]string{"role": " ROLE", "pcap": " FILE", "junit": " FILE", "only": " ID,...", "timeout": " D", "addr": " HOST:PORT"}[f]
 		fmt.Fprintf(&b, "  %-16s %s\n", name, fs.Lookup(f).Usage)
 	}
 	b.WriteString("\n" + commonHelp)

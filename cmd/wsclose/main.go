@@ -56,10 +56,12 @@ type invocation struct {
 	role            wsclose.Role
 	pcap            string
 	probe           probeFlags
+	addr            string    // serve
+	live            io.Writer // a long-running command's messages while it runs
 }
 
 // commands are wsclose's subcommands, in the order the usage lists them.
-var commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdProbe, cmdVersion}
+var commands = []*command{cmdDecode, cmdEncode, cmdExplain, cmdCheck, cmdEvent, cmdProbe, cmdServe, cmdVersion}
 
 // newFlagSet defines every flag of every command on one set, so that flags
 // are parsed one way and may stand anywhere, before the command included.
@@ -72,6 +74,7 @@ func newFlagSet(inv *invocation) *flag.FlagSet {
 	fs.BoolVar(&inv.lossy, "lossy", false, "replace each ill-formed UTF-8 sequence in the reason with U+FFFD, and say so")
 	fs.StringVar(&inv.pcap, "pcap", "", "read the Close frames of the TCP streams in a .pcap or .pcapng FILE")
 	inv.probe.define(fs)
+	fs.StringVar(&inv.addr, "addr", "127.0.0.1:9001", "serve: the address to listen on (default 127.0.0.1:9001)")
 	fs.BoolVar(&inv.help, "h", false, "")
 	fs.BoolVar(&inv.help, "help", false, "")
 	fs.Bool("version", false, "")
@@ -109,6 +112,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	out := &output{stdout: stdout, stderr: stderr}
 	positional, err := parseInterspersed(fs, args)
 	out.json = inv.json
+	inv.live = stdout
+	if inv.json {
+		inv.live = stderr // standard output is the one JSON object
+	}
 	if err != nil {
 		msg := strings.NewReplacer("flag -", "flag --", "defined: -", "defined: --").Replace(err.Error())
 		if strings.HasPrefix(msg, "flag provided but not defined") {

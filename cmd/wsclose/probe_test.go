@@ -104,11 +104,12 @@ func TestProbeJUnit(t *testing.T) {
 	if err := xml.Unmarshal(b, &suites); err != nil {
 		t.Fatal(err)
 	}
-	if n := len(suites.Suite.Cases); n != len(wsclosetest.Cases()) || suites.Failures != 1 || suites.Suite.Failures != 1 {
-		t.Errorf("%d test cases, %d failures; want %d and 1", n, suites.Failures, len(wsclosetest.Cases()))
+	server := slices.DeleteFunc(wsclosetest.Cases(), func(c wsclosetest.Case) bool { return c.Tests != wsclosetest.Server })
+	if n := len(suites.Suite.Cases); n != len(server) || suites.Failures != 1 || suites.Suite.Failures != 1 {
+		t.Errorf("%d test cases, %d failures; want %d and 1", n, suites.Failures, len(server))
 	}
 	for i, c := range suites.Suite.Cases {
-		id := wsclosetest.Cases()[i].ID
+		id := server[i].ID
 		if !strings.HasPrefix(c.Name, id+" ") || (c.Failure != nil) != (id == "code-1014") {
 			t.Errorf("test case %q, failure %v", c.Name, c.Failure)
 		}

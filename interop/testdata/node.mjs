@@ -8,4 +8,6 @@ import * as runner from "./runner.mjs";
 const chunks = [];
 for await (const c of process.stdin) chunks.push(c);
 const args = JSON.parse(Buffer.concat(chunks).toString());
-process.stdout.write(JSON.stringify(await runner[process.argv[2]](...args)));
+// Exit once written: fetch's kept-alive connections would hold Node open
+// for seconds more.
+process.stdout.write(JSON.stringify(await runner[process.argv[2]](...args)), () => process.exit(0));
