@@ -1,14 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/wsclose/wsclose"
+	"github.com/wsclose/wsclose/wsclosetest"
 )
 
 var cmdEvent = &command{
@@ -177,7 +175,7 @@ func decideEvent(steps []peerStep, role wsclose.Role) (*eventResult, error) {
 	res.Event = closeEventJSON{Code: int(ev.Code), Reason: ev.Reason, WasClean: ev.WasClean, Dropped: ev.Dropped}
 	if role == wsclose.Client {
 		res.Event.ErrorEvent = ptr(ev.Failed)
-		res.Engines = engineDepartures(steps, first, afterFirst, ev)
+		res.Engines = engineDepartures(steps, afterFirst, ev)
 	}
 	if !ev.WasClean { // a refused body fails the connection too
 		return res, broken("the connection fails: code %v, wasClean false", wsclose.Code(ev.Code))
@@ -225,55 +223,57 @@ func ignoredWhy(before wsclose.State, hadFirst bool) string {
 	return "the connection has failed and processes no more frames (RFC 6455 §7.1.7)"
 }
 
-// engineDepartures lists where Chromium or Node's undici, as clients, were
-// measured to depart from what Handshake says, for the steps given.
-func engineDepartures(steps []peerStep, first []byte, afterFirst bool, ev wsclose.Event) []string {
-	out := []string{}
+// engines are the peers of wsclosetest's measured table that event speaks
+// for, and the client cases of that table that play what follows a first
+// Close (wsclosetest.ServerCloseCase names the first Close's own case).
+var engines = []string{"Chromium", "Node (undici)"}
+
+const (
+	caseAfterClose = "server-second-close"              // a body after the first Close
+	caseTCPLost    = "server-drop"                      // TCP lost before a Close is taken
+	caseHeld       = "server-close-code-1000-then-hold" // a clean close, the server holding TCP open
+)
+
+// engineCases names the client cases of wsclosetest that play the steps:
+// the first body's (its "-then-hold" variant for a clean close, if any),
+// then those of what follows it.
+func engineCases(steps []peerStep, afterFirst bool, ev wsclose.Event) []string {
+	var ids []string
 	lostAt := slices.IndexFunc(steps, func(s peerStep) bool { return s.lost })
-	if b := steps[0].body; !steps[0].lost {
-		code, _, err := wsclose.ParsePayload(b)
-		switch {
-		case err == nil:
-		case errors.Is(err, wsclose.ErrPayloadTooShort), errors.Is(err, wsclose.ErrPayloadTooLong):
-			out = append(out, "undici closes TCP without sending a Close for a Close body of 1 byte or over 125 bytes; RFC 6455 §7.1.7 says it SHOULD send one (Chromium answers 1002, as above)")
-		case chromiumAccepts(code) && wsclose.ValidateReason(string(b[2:])) == nil:
-			out = append(out, fmt.Sprintf("Chromium accepts code %d and echoes it, and reports code %d, wasClean true, no error event (measured with 0, 999, 1004, 1016, 2999 and 5000 and above); undici refuses it, as above", int(code), int(code)))
-		case wsclose.FailureCode(err) == wsclose.StatusInvalidPayloadData:
-			out = append(out, "Chromium fails a reason that is not UTF-8 with 1002, not 1007 (RFC 6455 §8.1 names no code; Autobahn TestSuite 7.5.1 takes both); undici sends 1007, as above")
+	held := ev.WasClean && lostAt < 0
+	if !steps[0].lost {
+		id, _ := wsclosetest.ServerCloseCase(steps[0].body)
+		if _, ok := wsclosetest.Measured(id + "-then-hold"); held && ok {
+			id, held = id+"-then-hold", false
 		}
-	}
-	if len(first) > 2 {
-		out = append(out, fmt.Sprintf("Chromium echoes the code and the reason (%s); undici echoes the code alone, as above", hex.EncodeToString(first)))
-		if bytes.HasPrefix(first[2:], []byte("\xEF\xBB\xBF")) {
-			out = append(out, fmt.Sprintf("undici strips the leading BOM: its reason is %s; Chromium keeps U+FEFF, as the WHATWG \"UTF-8 decode without BOM\" does", quote(strings.TrimPrefix(ev.Reason, "\uFEFF"))))
-		}
+		ids = append(ids, id)
 	}
 	if afterFirst {
-		out = append(out, "Chromium fails the connection on any frame after the Close (measured with a data frame, a Ping and a second Close, valid or not): an error event, 1006, wasClean false; undici ignores it, as above")
+		ids = append(ids, caseAfterClose)
 	}
-	acceptedBeforeLoss := slices.ContainsFunc(steps[:max(lostAt, 0)], func(s peerStep) bool {
+	if lostAt >= 0 && !ev.WasClean && !slices.ContainsFunc(steps[:lostAt], func(s peerStep) bool {
 		_, _, err := wsclose.ParsePayload(s.body)
-		return err == nil
-	})
-	if lostAt >= 0 && !ev.WasClean && !acceptedBeforeLoss {
-		out = append(out, "Chromium and undici fire no error event when TCP is lost before a Close arrives: they report 1006, wasClean false; RFC 6455 §7.2.1 makes it a failure, and WHATWG then fires an error event")
+		return err == nil // a Close taken before the loss
+	}) {
+		ids = append(ids, caseTCPLost)
 	}
-	if ev.WasClean && lostAt < 0 {
-		out = append(out, "Chromium closes TCP itself about 2 s after the handshake if the server does not; the event is the same")
+	if held {
+		ids = append(ids, caseHeld)
 	}
-	return out
+	return ids
 }
 
-// chromiumAccepts reports whether code is one of the invalid codes that
-// Chromium was measured to accept in a Close frame: those not used, 1004,
-// the unassigned ones and those of 5000 and above. The codes that are only
-// reported (1005, 1006, 1015) are not among them.
-func chromiumAccepts(code wsclose.Code) bool {
-	switch {
-	case code.Valid(), code == wsclose.StatusNoStatusReceived, code == wsclose.StatusAbnormalClosure, code == wsclose.StatusTLSHandshake:
-		return false
+// engineDepartures lists the departures of Chromium and Node's undici that
+// interop measured in the cases that play the steps (wsclosetest's table).
+func engineDepartures(steps []peerStep, afterFirst bool, ev wsclose.Event) []string {
+	out := []string{}
+	for _, id := range engineCases(steps, afterFirst, ev) {
+		ds, _ := wsclosetest.Measured(id, engines...)
+		for _, d := range ds {
+			out = append(out, fmt.Sprintf("%s in case %s (%s): %s; %s", d.Peer, id, d.Verdict, d.Saw, d.Why))
+		}
 	}
-	return true
+	return out
 }
 
 func (r *eventResult) rows() [][]string {
