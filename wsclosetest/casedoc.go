@@ -1566,8 +1566,7 @@ package wsclosetest
 //     §7.1.5, §7.1.6: its code and reason are reported; §1.4: data after the Close is discarded.
 //     Measured: Chromium: info, sends Close 1000; error event, close 1006 "" not wasClean: RFC 6455
 //     §1.4: a receiver discards data after a Close; nothing makes it an error, and Chromium fails
-//     the connection on it; RFC 6455 §1.4: a receiver discards data after a Close; Chromium fails
-//     the connection on it and reports 1006.
+//     the connection on it.
 //   - server-ping-after-close: Close 1000, a ping, reads the reply, closes TCP.
 //     Sends a Close with the body "03e8"; a Ping; reads the client's reply (up to 2s), then closes
 //     TCP.
@@ -1576,8 +1575,7 @@ package wsclosetest
 //     §7.1.5, §7.1.6: its code and reason are reported; §1.4: data after the Close is discarded.
 //     Measured: Chromium: info, sends Close 1000; error event, close 1006 "" not wasClean: RFC 6455
 //     §1.4: a receiver discards data after a Close; nothing makes it an error, and Chromium fails
-//     the connection on it; RFC 6455 §1.4: a receiver discards data after a Close; Chromium fails
-//     the connection on it and reports 1006.
+//     the connection on it.
 //   - server-second-close: Close 1000, Close 1001, reads 0.5 s, closes TCP.
 //     Sends a Close with the body "03e8"; a Close with the body "03e9"; reads for 500ms, then
 //     closes TCP.
@@ -1586,8 +1584,7 @@ package wsclosetest
 //     §7.1.5, §7.1.6: its code and reason are reported; §1.4: data after the Close is discarded.
 //     Measured: Chromium: info, sends Close 1000; error event, close 1006 "" not wasClean: RFC 6455
 //     §1.4: a receiver discards data after a Close; nothing makes it an error, and Chromium fails
-//     the connection on it; RFC 6455 §1.4: a receiver discards data after a Close; Chromium fails
-//     the connection on it and reports 1006.
+//     the connection on it.
 //   - server-second-close-invalid: Close 1000, Close 1 byte `03`, reads 0.5 s, closes TCP.
 //     Sends a Close with the body "03e8"; a Close with the body "03"; reads for 500ms, then closes
 //     TCP.
@@ -1596,8 +1593,7 @@ package wsclosetest
 //     §7.1.5, §7.1.6: its code and reason are reported; §1.4: data after the Close is discarded.
 //     Measured: Chromium: info, sends Close 1000; error event, close 1006 "" not wasClean: RFC 6455
 //     §1.4: a receiver discards data after a Close; nothing makes it an error, and Chromium fails
-//     the connection on it; RFC 6455 §1.4: a receiver discards data after a Close; Chromium fails
-//     the connection on it and reports 1006.
+//     the connection on it.
 //   - client-close-answer-same: client close(1000, "bye"), answered with Close 1000 + "bye", closes TCP.
 //     Sends reads the client's Close (the client closes first); a Close with the body "03e8627965";
 //     reads for 500ms, then closes TCP.

@@ -705,9 +705,11 @@ func gradeEvents(p play, m clientModel, ev *clientEvents, accepted bool, add fun
 		add(Fail, fmt.Sprintf("RFC 6455 §7.1.5, §7.1.7: %s: the connection fails, and its close code is 1006; the client reported the code of that Close, %d", whyRefused(m.refused), ev.Code))
 		return
 	}
+	afterCloseTold := false // the §1.4 note is given once
 	if ev.ErrorBefore != nil && *ev.ErrorBefore != want.Failed {
 		switch {
 		case afterClose:
+			afterCloseTold = true
 			add(Info, "RFC 6455 §1.4: a receiver discards data after a Close; nothing makes it an error, and Chromium fails the connection on it")
 		case p.dropped() || (p.close != nil && len(p.closes) == 0):
 			add(Info, "RFC 6455 §7.2.1: a TCP loss fails the connection and WHATWG fires an error event for a failure; Chromium and Node's undici fire none and report 1006, not clean")
@@ -724,7 +726,9 @@ func gradeEvents(p play, m clientModel, ev *clientEvents, accepted bool, add fun
 	}
 	switch {
 	case !codeOK && afterClose:
-		add(Info, "RFC 6455 §1.4: a receiver discards data after a Close; Chromium fails the connection on it and reports 1006")
+		if !afterCloseTold {
+			add(Info, "RFC 6455 §1.4: a receiver discards data after a Close; Chromium fails the connection on it and reports 1006")
+		}
 	case !codeOK:
 		add(Fail, fmt.Sprintf("RFC 6455 §7.1.5: the close code to report is %d; the client reported %d", want.Code, ev.Code))
 	}
