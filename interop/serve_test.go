@@ -385,11 +385,11 @@ func coarse(s string) string {
 // and the rule.
 func clientTable(runs []clientRun) string {
 	var b strings.Builder
-	b.WriteString("| case |")
+	b.WriteString("| case | RFC 6455 (wsclose.Handshake) |")
 	for _, r := range runs {
 		fmt.Fprintf(&b, " %s |", r.name)
 	}
-	b.WriteString("\n| --- |" + strings.Repeat(" --- |", len(runs)) + "\n")
+	b.WriteString("\n| --- | --- |" + strings.Repeat(" --- |", len(runs)) + "\n")
 	byID := make([]map[string]caseResult, len(runs))
 	for i, r := range runs {
 		byID[i] = map[string]caseResult{}
@@ -414,7 +414,7 @@ func clientTable(runs []clientRun) string {
 			continue
 		}
 		shown++
-		fmt.Fprintf(&b, "| `%s` %s | %s |\n", c.ID, strings.ReplaceAll(c.Title, "|", "\\|"), strings.Join(cells, " | "))
+		fmt.Fprintf(&b, "| `%s` %s | %s | %s |\n", c.ID, strings.ReplaceAll(c.Title, "|", "\\|"), strings.ReplaceAll(coarse(c.Want), "|", "\\|"), strings.Join(cells, " | "))
 	}
 	fmt.Fprintf(&b, "\n%d cases; %d are a pass for every client and not shown.", len(runs[0].report.Cases), len(runs[0].report.Cases)-shown)
 	for _, r := range runs {

@@ -1543,10 +1543,14 @@ package wsclosetest
 //     failure.
 //     Measured: Chromium: info, no error event, close 1006 "" not wasClean: RFC 6455 §7.2.1: a TCP
 //     loss fails the connection and WHATWG fires an error event for a failure; Chromium and Node's
-//     undici fire none and report 1006, not clean.
+//     undici fire none and report 1006, not clean; wsclose.Handshake marks such a loss
+//     Event.Dropped (with Failed), and a runtime that matches them fires error only for Failed &&
+//     !Dropped.
 //     Measured: Node (undici): info, no error event, close 1006 "" not wasClean: RFC 6455 §7.2.1:
 //     a TCP loss fails the connection and WHATWG fires an error event for a failure; Chromium and
-//     Node's undici fire none and report 1006, not clean.
+//     Node's undici fire none and report 1006, not clean; wsclose.Handshake marks such a loss
+//     Event.Dropped (with Failed), and a runtime that matches them fires error only for Failed &&
+//     !Dropped.
 //   - server-reset: no Close, resets TCP (RST).
 //     Sends no Close: resets TCP (RST).
 //     Expects the client sends no Close; reports error event, close 1006 "" not wasClean.
@@ -1554,10 +1558,14 @@ package wsclosetest
 //     failure.
 //     Measured: Chromium: info, no error event, close 1006 "" not wasClean: RFC 6455 §7.2.1: a TCP
 //     loss fails the connection and WHATWG fires an error event for a failure; Chromium and Node's
-//     undici fire none and report 1006, not clean.
+//     undici fire none and report 1006, not clean; wsclose.Handshake marks such a loss
+//     Event.Dropped (with Failed), and a runtime that matches them fires error only for Failed &&
+//     !Dropped.
 //     Measured: Node (undici): info, no error event, close 1006 "" not wasClean: RFC 6455 §7.2.1:
 //     a TCP loss fails the connection and WHATWG fires an error event for a failure; Chromium and
-//     Node's undici fire none and report 1006, not clean.
+//     Node's undici fire none and report 1006, not clean; wsclose.Handshake marks such a loss
+//     Event.Dropped (with Failed), and a runtime that matches them fires error only for Failed &&
+//     !Dropped.
 //   - server-text-after-close: Close 1000, a text frame, reads the reply, closes TCP.
 //     Sends a Close with the body "03e8"; a Text frame; reads the client's reply (up to 2s), then
 //     closes TCP.
@@ -1686,10 +1694,14 @@ package wsclosetest
 //     server's code and reason.
 //     Measured: Chromium: info, sends Close 1000 + "bye"; no error event, close 1006 "" not
 //     wasClean: RFC 6455 §7.2.1: a TCP loss fails the connection and WHATWG fires an error event
-//     for a failure; Chromium and Node's undici fire none and report 1006, not clean.
+//     for a failure; Chromium and Node's undici fire none and report 1006, not clean;
+//     wsclose.Handshake marks such a loss Event.Dropped (with Failed), and a runtime that matches
+//     them fires error only for Failed && !Dropped.
 //     Measured: Node (undici): info, sends Close 1000 + "bye"; no error event, close 1006 "" not
 //     wasClean: RFC 6455 §7.2.1: a TCP loss fails the connection and WHATWG fires an error event
-//     for a failure; Chromium and Node's undici fire none and report 1006, not clean.
+//     for a failure; Chromium and Node's undici fire none and report 1006, not clean;
+//     wsclose.Handshake marks such a loss Event.Dropped (with Failed), and a runtime that matches
+//     them fires error only for Failed && !Dropped.
 //   - client-close-no-answer-rst: client close(1000, "bye"), answered with no Close, resets TCP (RST).
 //     Sends reads the client's Close (the client closes first); no Close: resets TCP (RST).
 //     Expects the client sends Close 1000 + "bye"; reports error event, close 1006 "" not wasClean.
@@ -1697,10 +1709,14 @@ package wsclosetest
 //     server's code and reason.
 //     Measured: Chromium: info, sends Close 1000 + "bye"; no error event, close 1006 "" not
 //     wasClean: RFC 6455 §7.2.1: a TCP loss fails the connection and WHATWG fires an error event
-//     for a failure; Chromium and Node's undici fire none and report 1006, not clean.
+//     for a failure; Chromium and Node's undici fire none and report 1006, not clean;
+//     wsclose.Handshake marks such a loss Event.Dropped (with Failed), and a runtime that matches
+//     them fires error only for Failed && !Dropped.
 //     Measured: Node (undici): info, sends Close 1000 + "bye"; no error event, close 1006 "" not
 //     wasClean: RFC 6455 §7.2.1: a TCP loss fails the connection and WHATWG fires an error event
-//     for a failure; Chromium and Node's undici fire none and report 1006, not clean.
+//     for a failure; Chromium and Node's undici fire none and report 1006, not clean;
+//     wsclose.Handshake marks such a loss Event.Dropped (with Failed), and a runtime that matches
+//     them fires error only for Failed && !Dropped.
 //   - client-close-then-hold: client close(1000, "bye"), answered with Close 1000 + "bye", holds TCP open 3 s.
 //     Sends reads the client's Close (the client closes first); a Close with the body "03e8627965";
 //     reads the reply, then holds TCP open 3s.

@@ -712,7 +712,7 @@ func gradeEvents(p play, m clientModel, ev *clientEvents, accepted bool, add fun
 			afterCloseTold = true
 			add(Info, "RFC 6455 §1.4: a receiver discards data after a Close; nothing makes it an error, and Chromium fails the connection on it")
 		case p.dropped() || (p.close != nil && len(p.closes) == 0):
-			add(Info, "RFC 6455 §7.2.1: a TCP loss fails the connection and WHATWG fires an error event for a failure; Chromium and Node's undici fire none and report 1006, not clean")
+			add(Info, "RFC 6455 §7.2.1: a TCP loss fails the connection and WHATWG fires an error event for a failure; Chromium and Node's undici fire none and report 1006, not clean; wsclose.Handshake marks such a loss Event.Dropped (with Failed), and a runtime that matches them fires error only for Failed && !Dropped")
 		case want.Failed:
 			add(Fail, "RFC 6455 §7.1.7: the connection failed; WHATWG fires an error event before the close event")
 		default:
