@@ -72,5 +72,5 @@
 // their hot paths (parsing or splitting an accepted body, appending a body to
 // a buffer with room, checking codes and valid reasons, cutting a reason). A
 // [Handshake] belongs to one connection; it is safe for concurrent use, and
-// [Handshake.Receive] does not allocate.
+// [Handshake.Receive] does not allocate for a Close body it accepts.
 package wsclose

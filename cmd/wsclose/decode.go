@@ -76,7 +76,7 @@ func decideDecode(in *input) (*decodeResult, error) {
 	res.Valid = ptr(perr == nil)
 	if len(body) != 1 {
 		res.Code, res.Name, res.Class = ptr(int(code)), ptr(code.Name()), ptr(code.Class().String())
-		res.ScriptAllowed = ptr(len(body) >= 2 && wsclose.ValidateScriptCode(int(code)) == nil)
+		res.ScriptAllowed = ptr(len(body) >= 2 && code.ValidScript())
 		res.ReasonBytes, res.Reason = ptr(max(0, len(body)-2)), ptr("")
 		if len(body) > 2 && len(body) <= wsclose.MaxPayloadLen {
 			res.Reason = ptr(wsclose.DecodeReason(body[2:]))

@@ -68,7 +68,7 @@ func decideEncode(code int, reason string, truncate, lossy bool) (*encodeResult,
 	case errors.Is(err, wsclose.ErrReasonTooLong):
 		return res, broken("the reason is %s; a Close body holds at most 123 after the code (RFC 6455 §5.5); --truncate cuts it at a character boundary", byteCount(len(reason)))
 	case err != nil:
-		return res, broken("the reason may not be sent: %s (RFC 6455 §5.5.1)", err.Error()[len("wsclose: "):])
+		return res, broken("the reason may not be sent: %s (RFC 6455 §5.5.1)", wsclose.FailureReason(err))
 	}
 	res.Hex, res.Reason, res.ReasonBytes = ptr(hex.EncodeToString(body)), &reason, ptr(len(reason))
 	return res, nil

@@ -161,7 +161,7 @@ func decideEvent(steps []peerStep, role wsclose.Role) (*eventResult, error) {
 	switch {
 	case h.State() == wsclose.StateClosed:
 		res.TCP, res.TCPNote = "lost", "the TCP connection was lost"
-	case h.CloseTransport() && h.Event().Failed:
+	case h.CloseTransport() && h.Failed():
 		res.TCP, res.TCPNote = "close", "this end closes it now: the connection failed (RFC 6455 §7.1.7)"
 	case h.CloseTransport():
 		res.TCP, res.TCPNote = "close", "the server closes it now, the handshake done (RFC 6455 §5.5.1, §7.1.1)"
@@ -251,10 +251,7 @@ func engineCases(steps []peerStep, afterFirst bool, ev wsclose.Event) []string {
 	if afterFirst {
 		ids = append(ids, caseAfterClose)
 	}
-	if lostAt >= 0 && !ev.WasClean && !slices.ContainsFunc(steps[:lostAt], func(s peerStep) bool {
-		_, _, err := wsclose.ParsePayload(s.body)
-		return err == nil // a Close taken before the loss
-	}) {
+	if ev.Dropped { // TCP lost before a Close was taken, and nothing else failed
 		ids = append(ids, caseTCPLost)
 	}
 	if held {

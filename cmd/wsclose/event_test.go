@@ -61,7 +61,7 @@ func TestEngineCases(t *testing.T) {
 		{[]string{"03ec4f4b"}, false, []string{"server-close-code-1004"}},
 		{[]string{"0001"}, false, []string{"server-close-code-999"}},
 		{[]string{"0456"}, false, []string{"server-close-code-2999"}},
-		{[]string{"2710", "none"}, false, []string{"server-close-code-5000", caseTCPLost}},
+		{[]string{"2710", "none"}, false, []string{"server-close-code-5000"}}, // failed before the loss: not Dropped
 		{[]string{"0bb94f4b"}, true, []string{"server-close-reason-ok-then-hold"}},
 		{[]string{"03e868656c6c6f"}, true, []string{"server-close-reason-hello", caseHeld}},
 		{[]string{"0fa0efbbbf"}, true, []string{"server-close-reason-bom-then-hold"}},
@@ -77,7 +77,8 @@ func TestEngineCases(t *testing.T) {
 			b, _ := hex.DecodeString(s)
 			steps = append(steps, peerStep{body: b, lost: s == "none"})
 		}
-		got := engineCases(steps, len(steps) > 1 && !steps[1].lost, wsclose.Event{WasClean: tt.clean})
+		dropped := steps[0].lost // TCP lost before any Close: Event.Dropped
+		got := engineCases(steps, len(steps) > 1 && !steps[1].lost, wsclose.Event{WasClean: tt.clean, Dropped: dropped})
 		if diff := cmp.Diff(tt.ids, got); diff != "" {
 			t.Errorf("engineCases(%q) mismatch (-want +got):\n%s", tt.steps, diff)
 		}

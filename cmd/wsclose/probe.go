@@ -39,7 +39,7 @@ type probeFlags struct {
 func (p *probeFlags) define(fs *flag.FlagSet) {
 	fs.StringVar(&p.junit, "junit", "", "probe: write JUnit XML for CI to FILE")
 	fs.StringVar(&p.only, "only", "", "probe: run only the cases named, IDs separated by commas")
-	fs.DurationVar(&p.timeout, "timeout", wsclosetest.DefaultTimeout, "probe: bound each case (default 2s)")
+	fs.DurationVar(&p.timeout, "timeout", wsclosetest.DefaultTimeout, fmt.Sprintf("probe: bound each case (default %v)", wsclosetest.DefaultTimeout))
 }
 
 // runProbe runs the cases against url and writes the JUnit file.

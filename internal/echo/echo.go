@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"net"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	"github.com/wsclose/wsclose"
@@ -38,9 +39,13 @@ const (
 // test ends, and returns its ws:// URL.
 func Start(t testing.TB, d Defect) string {
 	return "ws://" + fixture.Serve(t, func(conn net.Conn) {
-		if c, err := wire.Accept(conn); err == nil {
-			Serve(c, d)
+		conn.SetDeadline(time.Now().Add(wire.DefaultTimeout)) // a silent client does not hold the handler
+		c, err := wire.Accept(conn)
+		if err != nil {
+			return
 		}
+		conn.SetDeadline(time.Time{})
+		Serve(c, d)
 	}) + "/"
 }
 

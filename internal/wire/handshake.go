@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"net/http"
 	"net/url"
@@ -82,6 +83,15 @@ func Dial(ctx context.Context, rawURL string) (*Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: %w", ErrUnreachable, err)
 	}
+	// The handshake ends by the context's deadline, or DefaultTimeout when
+	// it has none, and at once when the context is cancelled.
+	dl, ok := ctx.Deadline()
+	if !ok {
+		dl = time.Now().Add(DefaultTimeout)
+	}
+	conn.SetDeadline(dl)
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(time.Unix(1, 0)) })
+	defer stop()
 	if port == "443" {
 		tc := tls.Client(conn, &tls.Config{ServerName: u.Hostname(), NextProtos: []string{"http/1.1"}})
 		if err := tc.HandshakeContext(ctx); err != nil {
@@ -91,9 +101,6 @@ func Dial(ctx context.Context, rawURL string) (*Conn, error) {
 		conn = tc
 	}
 	path := u.RequestURI()
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
-	}
 	c, err := ClientHandshake(conn, u.Host, path)
 	if err != nil {
 		return nil, err
@@ -118,12 +125,14 @@ func ClientHandshake(conn net.Conn, host, path string) (*Conn, error) {
 		conn.Close()
 		return nil, &UpgradeError{What: "writing the request: " + err.Error()}
 	}
-	br := bufio.NewReaderSize(conn, 4096)
+	lr := &io.LimitedReader{R: conn, N: maxHeaderBytes} // http.ReadResponse has no cap of its own
+	br := bufio.NewReaderSize(lr, 4096)
 	resp, err := http.ReadResponse(br, nil)
 	if err != nil {
 		conn.Close()
 		return nil, &UpgradeError{What: "reading the answer: " + err.Error()}
 	}
+	lr.N = math.MaxInt64 // frames have their own size cap
 	if resp.StatusCode != http.StatusSwitchingProtocols {
 		resp.Body.Close()
 		conn.Close()
@@ -185,15 +194,23 @@ func WriteAccept(w io.Writer, key string) error {
 	return err
 }
 
+// maxHeaderBytes bounds the HTTP head of an opening handshake read by
+// ClientHandshake and Accept, as http.Server's DefaultMaxHeaderBytes does
+// for a server: a peer that sends an endless header gets an error, not an
+// allocation.
+const maxHeaderBytes = 64 << 10
+
 // Accept does the server's half of the opening handshake on conn (RFC
 // 6455 §4.2), reading the request with http.ReadRequest. The caller sets
 // conn's deadline; conn is not closed on error.
 func Accept(conn net.Conn) (*Conn, error) {
-	br := bufio.NewReaderSize(conn, 4096)
+	lr := &io.LimitedReader{R: conn, N: maxHeaderBytes} // http.ReadRequest has no cap of its own
+	br := bufio.NewReaderSize(lr, 4096)
 	req, err := http.ReadRequest(br)
 	if err != nil {
 		return nil, err
 	}
+	lr.N = math.MaxInt64 // frames have their own size cap
 	key, err := HandshakeKey(req)
 	if err != nil {
 		return nil, err
