@@ -502,7 +502,7 @@ func (h *Handshake) ScriptClose(code float64, hasCode bool, reason string) ([]by
 		return nil, err
 	}
 	c, ok := scriptBodyCode(c, len(reason))
-	if h.closing() {
+	if h.State() != StateOpen { // CLOSING or CLOSED
 		return nil, nil
 	}
 	if !ok {
@@ -527,7 +527,7 @@ func (h *Handshake) ScriptCloseUTF16(code float64, hasCode bool, reason []uint16
 		return nil, domException(&ReasonError{Func: funcValidateReasonUTF16, Err: ErrReasonTooLong, Len: n, Offset: cut})
 	}
 	c, ok := scriptBodyCode(c, n)
-	if h.closing() {
+	if h.State() != StateOpen { // CLOSING or CLOSED
 		return nil, nil
 	}
 	if !ok {
@@ -536,12 +536,4 @@ func (h *Handshake) ScriptCloseUTF16(code float64, hasCode bool, reason []uint16
 	body := make([]byte, 2, 2+n)
 	binary.BigEndian.PutUint16(body, uint16(c))
 	return appendUTF16(body, reason), nil
-}
-
-// closing reports whether the WHATWG readyState is CLOSING or CLOSED: a
-// Close was sent or received, the connection failed, or TCP is closed.
-func (h *Handshake) closing() bool {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	return h.sent || h.received || h.failed || h.closed
 }
